@@ -1,0 +1,147 @@
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { InternalError } from "../errors.js";
+import { redactDeep } from "../report/redact.js";
+import { GENESIS_HASH, hashRecord } from "./chain.js";
+import { FileLockTimeoutError, withFileLock } from "./lock.js";
+import { type AuditRecord, hasHashFields, parseRecordLine } from "./parse.js";
+import { readTail } from "./tail.js";
+
+export type { AuditRecord } from "./parse.js";
+export { readAuditRecords } from "./records.js";
+export { type AuditVerifyResult, verifyAuditLog } from "./verify.js";
+
+export interface AuditWriteResult {
+  hash: string;
+  prevHash: string;
+  /** The record's `seq`: its line number, unless the log holds lines that are not records. */
+  line: number;
+}
+
+function isFsError(error: unknown): boolean {
+  return typeof (error as { syscall?: unknown } | null)?.syscall === "string";
+}
+
+/**
+ * The audit log cannot be written. An InternalError (exit 71) when nothing handles it; the
+ * run decides whether a run may go ahead without its record.
+ */
+export class AuditWriteError extends InternalError {
+  constructor(
+    readonly file: string,
+    cause: unknown,
+  ) {
+    const reason =
+      cause instanceof FileLockTimeoutError
+        ? `${cause.message}; if no preflight is running, delete ${cause.lockFile}, or`
+        : `${cause instanceof Error ? cause.message : String(cause)};`;
+    super(
+      `cannot write the audit log ${file}: ${reason} set --audit-log or PREFLIGHT_AUDIT_LOG to a writable file`,
+      { cause },
+    );
+  }
+}
+
+function wrapWriteErrors<T>(file: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (error) {
+    if (isFsError(error) || error instanceof FileLockTimeoutError) {
+      throw new AuditWriteError(file, error);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Fails early, before a protected command runs, when its record could not be written: creates
+ * the log's folder and opens the file for appending. Throws AuditWriteError.
+ */
+export function ensureAuditWritable(file: string): void {
+  wrapWriteErrors(file, () => {
+    // The log names commands, users and hosts: private by default.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    closeSync(openSync(file, "a", 0o600));
+  });
+}
+
+type ChainedRecord = AuditRecord & { hash: string };
+
+/** The last whole record of the chain; lines after it that are not records are passed over. */
+function findChainEnd(lines: readonly string[]): ChainedRecord | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const record = parseRecordLine(lines[i]!);
+    if (record !== undefined && hasHashFields(record)) return record;
+  }
+  return undefined;
+}
+
+function countNewlines(fd: number, size: number): number {
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  let count = 0;
+  for (let position = 0; position < size; ) {
+    const read = readSync(fd, chunk, 0, chunk.length, position);
+    if (read === 0) break;
+    const data = chunk.subarray(0, read);
+    for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, nl + 1)) count++;
+    position += read;
+  }
+  return count;
+}
+
+/** The `seq` of the next record: one more than the last one's, or its line number. */
+function nextSeq(
+  fd: number,
+  size: number,
+  end: ChainedRecord | undefined,
+  cutLine: boolean,
+): number {
+  if (end === undefined) return 1;
+  const last = end.seq;
+  if (typeof last === "number" && Number.isSafeInteger(last)) return last + 1;
+  // A log written by hand or by another tool: fall back to counting lines, once.
+  return countNewlines(fd, size) + (cutLine ? 2 : 1);
+}
+
+function appendLocked(file: string, content: AuditRecord): AuditWriteResult {
+  const fd = openSync(file, "a+", 0o600);
+  try {
+    const { size } = fstatSync(fd);
+    const tail = readTail(fd, size, (lines) => findChainEnd(lines) !== undefined);
+    const end = findChainEnd(tail.lines);
+    // A cut last line (a crash mid-write) is closed with a newline and left for verify to
+    // report; the chain continues from the last whole record, so nothing after it is lost and
+    // deleting the cut line later leaves an intact chain.
+    const cutLine = !tail.endsWithNewline;
+    const prevHash = end?.hash ?? GENESIS_HASH;
+    const seq = nextSeq(fd, size, end, cutLine);
+    const body = { ...content, seq };
+    const hash = hashRecord(prevHash, body);
+    const text = `${cutLine ? "\n" : ""}${JSON.stringify({ ...body, prevHash, hash })}\n`;
+    const bytes = Buffer.from(text, "utf8");
+    // One write with O_APPEND; the loop only matters if the kernel ever writes short.
+    for (let written = 0; written < bytes.length; ) {
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    }
+    fsyncSync(fd);
+    return { hash, prevHash, line: seq };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Appends one record to the hash-chained log, under a lock on `<file>.lock`: reads the last
+ * record's hash from the tail of the file (a missing or empty file starts at GENESIS_HASH),
+ * and writes the record with `seq`, then `prevHash` and `hash` as its last keys, in a single
+ * write followed by fsync. The record is redacted first (redactDeep), so whatever a caller
+ * passes, secrets do not reach the log; the caller's object is not changed.
+ * Throws AuditWriteError when the file cannot be locked or written.
+ */
+export function appendAuditRecord(file: string, record: Record<string, unknown>): AuditWriteResult {
+  const { seq: _seq, prevHash: _prev, hash: _hash, ...content } = redactDeep(record);
+  return wrapWriteErrors(file, () => {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    return withFileLock(file, () => appendLocked(file, content));
+  });
+}

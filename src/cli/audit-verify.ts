@@ -1,0 +1,55 @@
+import { statSync } from "node:fs";
+import { resolveAuditLogPath } from "../audit/path.js";
+import { verifyAuditLog } from "../audit/verify.js";
+import type { CliContext } from "./context.js";
+
+const INTACT = 0;
+const BROKEN = 1;
+const UNREADABLE = 71;
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * `preflight audit verify`: checks the audit log's hash chain. Returns 0 when it is intact (or
+ * there is no log yet), 1 when it is broken (a finding, printed as `FILE:LINE: problem`), and
+ * 71 when the log cannot be read.
+ */
+export async function auditVerify(
+  options: { auditLog?: string },
+  ctx: CliContext,
+): Promise<number> {
+  const file = resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd);
+  try {
+    statSync(file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT") {
+      ctx.stdout(`no audit log at ${file} yet\n`);
+      return INTACT;
+    }
+    ctx.stderr(`preflight: cannot read the audit log ${file}: ${errorMessage(error)}\n`);
+    return UNREADABLE;
+  }
+  let result: ReturnType<typeof verifyAuditLog>;
+  try {
+    result = verifyAuditLog(file);
+  } catch (error) {
+    ctx.stderr(`preflight: cannot read the audit log ${file}: ${errorMessage(error)}\n`);
+    return UNREADABLE;
+  }
+  if (result.ok) {
+    const noun = result.records === 1 ? "record" : "records";
+    ctx.stdout(`audit log ${file}: ${result.records} ${noun}, hash chain intact\n`);
+    return INTACT;
+  }
+  const intact =
+    result.records === 0
+      ? ""
+      : `  the ${result.records} ${result.records === 1 ? "record" : "records"} before it verified\n`;
+  ctx.stderr(
+    `${file}:${result.line}: ${result.problem}\n${intact}` +
+      "  records from this line on cannot be trusted; keep a copy of the file for investigation\n",
+  );
+  return BROKEN;
+}

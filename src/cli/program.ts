@@ -1,0 +1,98 @@
+/**
+ * The full command line, with commander: help, errors, and every verb. Each command's module
+ * is imported only when that command runs. The common path (`preflight [run|plan] … -- CMD`)
+ * is read by fast-argv.ts without loading this file.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { UsageError } from "../errors.js";
+import type { CliContext } from "./context.js";
+import { RUN_OPTIONS, type RunCommandOptions } from "./run-options.js";
+
+export async function runProgram(args: readonly string[], ctx: CliContext): Promise<number> {
+  let exitCode = 0;
+  const program = new Command("preflight")
+    .description("A pre-flight safety check for destructive commands: policy, environment, confirmation, verified change, audit.")
+    .version(VERSION, "-V, --version")
+    .enablePositionalOptions()
+    .exitOverride()
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
+    .showHelpAfterError("(run preflight --help for usage)");
+
+  for (const verb of ["run", "plan"] as const) {
+    const command = program
+      .command(verb, { isDefault: verb === "run" })
+      .description(verb === "run" ? "guard and run a command (the default verb)" : "show what would happen; runs nothing but read-only checks and probes")
+      .usage("[options] -- <command> [args...]")
+      .argument("[command...]")
+      .passThroughOptions();
+    for (const spec of RUN_OPTIONS) {
+      if (spec.planOnly && verb !== "plan") continue;
+      const option = new Option(spec.value ? `${spec.flag} <${spec.value}>` : spec.flag, spec.help);
+      if (spec.repeatable) option.argParser((value: string, previous: string[] = []) => [...previous, value]);
+      command.addOption(option);
+    }
+    command.action(async (commandArgs: string[], opts: Record<string, unknown>) => {
+      if (!args.includes("--") || commandArgs.length === 0) {
+        throw new UsageError(`put -- between preflight's options and the command: preflight ${verb} [options] -- <command> [args...]`);
+      }
+      const { runCommand } = await import("./run.js");
+      const options: RunCommandOptions = {
+        verb,
+        command: commandArgs,
+        policy: (opts.policy as string[] | undefined) ?? [],
+        json: Boolean(opts.json),
+        color: opts.color !== false,
+        ...(typeof opts.env === "string" && { env: opts.env }),
+        ...(typeof opts.confirm === "string" && { confirm: opts.confirm }),
+        ...(typeof opts.reason === "string" && { reason: opts.reason }),
+        ...(typeof opts.report === "string" && { report: opts.report }),
+        ...(typeof opts.auditLog === "string" && { auditLog: opts.auditLog }),
+      };
+      exitCode = await runCommand(options, ctx);
+    });
+  }
+
+  const policy = program.command("policy").description("work with policy files");
+  policy
+    .command("validate")
+    .description("check policy files against the schema and for semantic errors (file:line:col)")
+    .argument("[paths...]")
+    .action(async (paths: string[]) => {
+      const { policyValidate } = await import("./policy-validate.js");
+      exitCode = await policyValidate({ paths }, ctx);
+    });
+
+  const audit = program.command("audit").description("the tamper-evident audit log");
+  audit
+    .command("verify")
+    .description("check the audit log's hash chain")
+    .option("--audit-log <FILE>", "the log (default $PREFLIGHT_AUDIT_LOG or $XDG_STATE_HOME/preflight/audit.jsonl)")
+    .action(async (opts: { auditLog?: string }) => {
+      const { auditVerify } = await import("./audit-verify.js");
+      exitCode = await auditVerify(opts, ctx);
+    });
+  audit
+    .command("list")
+    .description("recent audit records")
+    .option("--audit-log <FILE>", "the log")
+    .option("--json", "JSON output")
+    .option("-n, --limit <N>", "how many records", (v) => Number.parseInt(v, 10), 20)
+    .action(async (opts: { auditLog?: string; json?: boolean; limit?: number }) => {
+      const { auditList } = await import("./audit-list.js");
+      exitCode = await auditList(opts, ctx);
+    });
+
+  try {
+    await program.parseAsync([...args], { from: "user" });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      throw new UsageError(error.message.replace(/^error: /, ""));
+    }
+    throw error;
+  }
+  return exitCode;
+}
+
+declare const __PREFLIGHT_VERSION__: string | undefined;
+const VERSION = typeof __PREFLIGHT_VERSION__ === "string" ? __PREFLIGHT_VERSION__ : "0.1.0";

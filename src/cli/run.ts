@@ -1,0 +1,116 @@
+/**
+ * `preflight run` and `preflight plan`: load the policy, build the ports, run the lifecycle,
+ * then render the outcome, write the report and return the exit code.
+ */
+import { writeFileSync } from "node:fs";
+import { hostname, userInfo } from "node:os";
+import { resolve } from "node:path";
+import { defaultAuditLogPath } from "../audit/path.js";
+import { PolicyError } from "../errors.js";
+import { createAuditSink } from "../io/audit-sink.js";
+import { chalkFor, createPresenter } from "../io/presenter.js";
+import { createProcessRunner } from "../io/process-runner.js";
+import { createTerminalPrompter } from "../io/prompter.js";
+import { loadPolicy } from "../policy/load.js";
+import { toAuditRecord, toJsonReport } from "../report/json.js";
+import { earlyResult } from "../run/early-result.js";
+import { guardedRun } from "../run/lifecycle.js";
+import type { RunContext } from "../run/ports.js";
+import type { RunResult } from "../run/result.js";
+import type { CliContext } from "./context.js";
+import type { RunCommandOptions } from "./run-options.js";
+
+export async function runCommand(options: RunCommandOptions, ctx: CliContext): Promise<number> {
+  const started = new Date();
+  const color = ctx.color && options.color;
+  const auditFile = resolve(ctx.cwd, options.auditLog ?? defaultAuditLogPath(ctx.env, ctx.home));
+  const audit = createAuditSink(auditFile);
+  const runContext: RunContext = {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    user: currentUser(ctx.env),
+    host: hostname(),
+    interactive: ctx.interactive,
+    ci: Boolean(ctx.env.CI),
+  };
+
+  let result: RunResult;
+  try {
+    const { policy } = await loadPolicy({ explicit: options.policy, env: ctx.env, cwd: ctx.cwd, home: ctx.home });
+    result = await guardedRun(
+      {
+        mode: options.verb,
+        argv: options.command,
+        policy,
+        options: {
+          ...(options.env !== undefined && { env: options.env }),
+          ...(options.confirm !== undefined && { confirm: options.confirm }),
+          ...(options.reason !== undefined && { reason: options.reason }),
+        },
+        context: runContext,
+      },
+      {
+        runner: createProcessRunner({ interactive: ctx.interactive, notice: ctx.stderr }),
+        prompter: createTerminalPrompter(),
+        presenter: createPresenter({ color, write: ctx.stderr, quiet: options.json }),
+        audit,
+        now: () => new Date(),
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    result = earlyResult({
+      mode: options.verb,
+      argv: options.command,
+      outcome: "policy-invalid",
+      message: `the policy is invalid, so nothing was run:\n${error.message}`,
+      hint: "fix the policy (preflight policy validate shows every problem); preflight refuses rather than run unguarded",
+      ...(options.reason !== undefined && { reason: options.reason }),
+      startedAt: started,
+      durationMs: Date.now() - started.getTime(),
+    });
+    if (options.verb === "run") recordEarly(result, audit, runContext, ctx);
+  }
+
+  await render(result, options, ctx, color);
+  if (options.report) writeReport(resolve(ctx.cwd, options.report), result, ctx);
+  return result.exitCode;
+}
+
+async function render(result: RunResult, options: RunCommandOptions, ctx: CliContext, color: boolean): Promise<void> {
+  if (options.json) ctx.stdout(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
+  if (result.auditFailure) {
+    ctx.stderr(`preflight: WARNING: the audit record could not be written (${result.auditFailure.error}). The record:\n`);
+    ctx.stderr(`${JSON.stringify(result.auditFailure.record)}\n`);
+  }
+  // A command no rule matched and that ran is none of preflight's business to talk about.
+  if (result.outcome === "no-rule" && options.verb === "run") return;
+  if (options.json) return;
+  const { renderOutcome } = await import("../report/human.js");
+  ctx.stderr(`${renderOutcome(result, await chalkFor(color))}\n`);
+}
+
+function writeReport(file: string, result: RunResult, ctx: CliContext): void {
+  try {
+    writeFileSync(file, `${JSON.stringify(toJsonReport(result), null, 2)}\n`);
+  } catch (error) {
+    ctx.stderr(`preflight: could not write the report to ${file}: ${(error as Error).message}\n`);
+  }
+}
+
+function recordEarly(result: RunResult, audit: ReturnType<typeof createAuditSink>, context: RunContext, ctx: CliContext): void {
+  try {
+    audit.append(toAuditRecord(result, context));
+  } catch (error) {
+    ctx.stderr(`preflight: WARNING: the audit record could not be written (${(error as Error).message}). The record:\n`);
+    ctx.stderr(`${JSON.stringify(toAuditRecord(result, context))}\n`);
+  }
+}
+
+function currentUser(env: Record<string, string | undefined>): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return env.USER ?? env.LOGNAME ?? "unknown";
+  }
+}

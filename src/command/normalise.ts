@@ -1,0 +1,184 @@
+import { readEnvOptions } from "./env-wrapper.js";
+import {
+  ASSIGNMENT,
+  type EnvEffect,
+  refuseScriptBuiltin,
+  scriptEnvEffect,
+} from "./script-builtins.js";
+import { parseShellScript } from "./shell-parse.js";
+import { SHELLS, shellScriptIndex } from "./shell-wrapper.js";
+import { optionsEnd, WRAPPERS } from "./wrapper-options.js";
+
+export interface SimpleCommand {
+  /** Program first, wrappers stripped. */
+  argv: string[];
+  /** Same length as argv: true where the word's value depends on a shell expansion. */
+  dynamic: boolean[];
+  /** Variables set for it: `VAR=x` prefixes and `env VAR=x` (later wins). */
+  assignments: Record<string, string>;
+  /** `env -i` / `env -` / `env --ignore-environment` seen. */
+  clearEnv: boolean;
+  /** `env -u NAME` / `--unset=NAME`. */
+  unset: string[];
+  /** What was stripped, in order, e.g. ["sudo", "bash -c"]. */
+  via: string[];
+}
+
+export interface NormalisedCommand {
+  commands: SimpleCommand[];
+  unparsable?: { reason: string; script: string };
+}
+
+type EnvState = Pick<SimpleCommand, "assignments" | "clearEnv" | "unset">;
+
+interface Context {
+  env: EnvState;
+  via: readonly string[];
+  /** The `sh -c` script the words come from, when they come from one. */
+  script?: string;
+}
+
+/**
+ * The commands an argv really runs: wrappers (env, sudo, nice, timeout...) stripped and
+ * `sh -c` scripts unpacked, recursively. A script that cannot be parsed is reported in
+ * `unparsable` rather than guessed at.
+ */
+export function normaliseCommand(argv: string[]): NormalisedCommand {
+  const out: NormalisedCommand = { commands: [] };
+  const env: EnvState = { assignments: Object.create(null), clearEnv: false, unset: [] };
+  normaliseWords(
+    argv,
+    argv.map(() => false),
+    { env, via: [] },
+    out,
+  );
+  return out;
+}
+
+/** The program name a word runs: `/usr/bin/sudo` is sudo. */
+function programName(word: string): string {
+  return word.slice(word.lastIndexOf("/") + 1);
+}
+
+function normaliseWords(
+  input: readonly string[],
+  inputDynamic: readonly boolean[],
+  context: Context,
+  out: NormalisedCommand,
+): void {
+  let words = [...input];
+  let dynamic = [...inputDynamic];
+  const env = cloneEnv(context.env);
+  const via = [...context.via];
+  let i = 0;
+  for (;;) {
+    i = takeAssignments(words, i, env);
+    const word = words[i];
+    if (word === undefined || dynamic[i]) break;
+    const name = programName(word);
+    if (SHELLS.has(name)) {
+      const script = shellScriptIndex(words, i);
+      if (script === undefined) break;
+      unpackScript(words[script] ?? "", dynamic[script] ?? false, name, { env, via }, out);
+      return;
+    }
+    if (name === "env") {
+      const options = readEnvOptions(words, dynamic, i);
+      if (!options.ok) {
+        reportUnparsable(out, options.reason, options.script);
+        return;
+      }
+      if (!hasCommand(options.words, 0)) break;
+      if (options.clearEnv) env.assignments = Object.create(null);
+      env.clearEnv ||= options.clearEnv;
+      applyEffect(env, { assign: {}, unset: options.unset });
+      words = options.words;
+      dynamic = options.dynamic;
+      i = 0;
+      via.push(name);
+      continue;
+    }
+    const spec = WRAPPERS.get(name);
+    const next = spec && optionsEnd(words, i, spec);
+    if (next === undefined || !hasCommand(words, next)) break;
+    via.push(name);
+    i = next;
+  }
+  const argv = words.slice(i);
+  if (argv.length === 0) return;
+  const refusal = context.script === undefined ? undefined : refuseScriptBuiltin(argv);
+  if (refusal !== undefined) {
+    reportUnparsable(out, refusal, context.script ?? "");
+    return;
+  }
+  // A plain object for callers; fromEntries keeps even a variable named __proto__ as data.
+  const assignments = Object.fromEntries(Object.entries(env.assignments));
+  out.commands.push({ ...env, argv, dynamic: dynamic.slice(i), assignments, via });
+}
+
+function unpackScript(
+  script: string,
+  dynamic: boolean,
+  shell: string,
+  context: Context,
+  out: NormalisedCommand,
+): void {
+  if (dynamic) {
+    reportUnparsable(out, `the script given to ${shell} -c is only known at run time`, script);
+    return;
+  }
+  const parsed = parseShellScript(script);
+  if (!parsed.ok) {
+    reportUnparsable(out, parsed.reason, script);
+    return;
+  }
+  // `export X=1; cmd` and `X=1; cmd` change what the following lines run with.
+  const env = cloneEnv(context.env);
+  const via = [...context.via, `${shell} -c`];
+  for (const command of parsed.commands) {
+    const words = command.words.map((word) => word.text);
+    const effect = scriptEnvEffect(words);
+    if (effect !== undefined) applyEffect(env, effect);
+    else
+      normaliseWords(
+        words,
+        command.words.map((word) => word.dynamic),
+        { env, via, script },
+        out,
+      );
+  }
+}
+
+/** Reads `VAR=x` words from `i` into `env`; returns the index of the first other word. */
+function takeAssignments(words: readonly string[], i: number, env: EnvState): number {
+  let k = i;
+  for (let word = words[k]; word !== undefined; word = words[++k]) {
+    const match = ASSIGNMENT.exec(word);
+    if (match?.[1] === undefined) break;
+    applyEffect(env, { assign: { [match[1]]: word.slice(match[0].length) }, unset: [] });
+  }
+  return k;
+}
+
+/** True when something other than assignments follows from `i`: a wrapper with nothing to run stays the program. */
+function hasCommand(words: readonly string[], i: number): boolean {
+  return words.slice(i).some((word) => !ASSIGNMENT.test(word));
+}
+
+function applyEffect(env: EnvState, effect: EnvEffect): void {
+  for (const name of effect.unset) {
+    delete env.assignments[name];
+    if (!env.unset.includes(name)) env.unset.push(name);
+  }
+  for (const [name, value] of Object.entries(effect.assign)) env.assignments[name] = value;
+}
+
+function cloneEnv(env: EnvState): EnvState {
+  const assignments: Record<string, string> = Object.assign(Object.create(null), env.assignments);
+  return { assignments, clearEnv: env.clearEnv, unset: [...env.unset] };
+}
+
+function reportUnparsable(out: NormalisedCommand, reason: string, script: string): void {
+  // The first problem is the one to fix; later ones may stem from it.
+  out.unparsable ??= { reason, script };
+}

@@ -1,0 +1,88 @@
+/** How a wrapper program's own options look, so they can be skipped to reach the command. */
+export interface OptionSpec {
+  /** Single-letter options that take a value (`-u root`, `-uroot`). */
+  shortValue?: string;
+  /** Single-letter options after which no command runs; the wrapper is then left alone. */
+  shortStop?: string;
+  /** Long options that take a value (`--user root`, `--user=root`). */
+  longValue?: readonly string[];
+  /** `-5` is an option (nice). */
+  numeric?: boolean;
+  /** Positional words before the command (timeout's DURATION). */
+  positionals?: number;
+}
+
+/**
+ * Index of the first word after the wrapper at `at` and its options, or undefined when an
+ * option says no command runs. Unknown options count as flags without a value: guessing that
+ * the command follows keeps it visible to the rules, which is the safer mistake.
+ */
+export function optionsEnd(
+  words: readonly string[],
+  at: number,
+  spec: OptionSpec,
+): number | undefined {
+  let k = at + 1;
+  while (k < words.length) {
+    const word = words[k] ?? "";
+    if (word === "--") {
+      k++;
+      break;
+    }
+    if (word.startsWith("--")) {
+      const hasValue = word.includes("=") || !spec.longValue?.includes(word);
+      k += hasValue ? 1 : 2;
+    } else if (word.startsWith("-") && word.length > 1) {
+      if (spec.numeric && /^-\d+$/.test(word)) k++;
+      else {
+        const step = shortCluster(word, spec);
+        if (step === undefined) return undefined;
+        k += step;
+      }
+    } else break;
+  }
+  return k + (spec.positionals ?? 0);
+}
+
+/** Words a `-abc` cluster uses: 1, or 2 when its last letter takes the next word as value. */
+function shortCluster(word: string, spec: OptionSpec): number | undefined {
+  for (let j = 1; j < word.length; j++) {
+    const letter = word.charAt(j);
+    if (spec.shortStop?.includes(letter)) return undefined;
+    if (spec.shortValue?.includes(letter)) return j === word.length - 1 ? 2 : 1;
+  }
+  return 1;
+}
+
+const SUDO_LONG_WITH_VALUE = [
+  "--user",
+  "--group",
+  "--host",
+  "--prompt",
+  "--close-from",
+  "--role",
+  "--type",
+  "--other-user",
+  "--chdir",
+  "--chroot",
+  "--command-timeout",
+];
+
+/** The wrappers stripped in front of a command, by program basename. `env` and shells are handled apart. */
+export const WRAPPERS: ReadonlyMap<string, OptionSpec> = new Map<string, OptionSpec>([
+  ["sudo", { shortValue: "ughpCrtUDRT", longValue: SUDO_LONG_WITH_VALUE }],
+  ["doas", { shortValue: "uC" }],
+  ["nice", { shortValue: "n", longValue: ["--adjustment"], numeric: true }],
+  [
+    "ionice",
+    { shortValue: "cnpPu", longValue: ["--class", "--classdata", "--pid", "--pgid", "--uid"] },
+  ],
+  ["nohup", {}],
+  ["time", { shortValue: "fo", longValue: ["--format", "--output"] }],
+  // `command -v` / `-V` only look the name up.
+  ["command", { shortStop: "vV" }],
+  ["exec", { shortValue: "a" }],
+  ["builtin", {}],
+  ["timeout", { shortValue: "sk", longValue: ["--signal", "--kill-after"], positionals: 1 }],
+  ["stdbuf", { shortValue: "ioe", longValue: ["--input", "--output", "--error"] }],
+]);

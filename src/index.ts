@@ -1,0 +1,62 @@
+/**
+ * The edge: builds the CLI context from the process, dispatches, and turns errors into exit
+ * codes. This is the only module that calls process.exit.
+ */
+import { homedir } from "node:os";
+import type { CliContext } from "./cli/context.js";
+import { readRunArgv } from "./cli/fast-argv.js";
+import { InternalError, PolicyError, UsageError } from "./errors.js";
+import { useColor, isInteractive } from "./io/terminal.js";
+import { EXIT_CODES } from "./run/outcome.js";
+
+async function main(args: string[]): Promise<number> {
+  const env = process.env as Record<string, string | undefined>;
+  const ctx: CliContext = {
+    cwd: process.cwd(),
+    env,
+    home: homedir(),
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    interactive: isInteractive(Boolean(process.stdin.isTTY), env),
+    color: useColor(Boolean(process.stderr.isTTY), env, false),
+  };
+  try {
+    const fast = readRunArgv(args);
+    if (fast) {
+      const { runCommand } = await import("./cli/run.js");
+      return await runCommand(fast, ctx);
+    }
+    const { runProgram } = await import("./cli/program.js");
+    return await runProgram(args, ctx);
+  } catch (error) {
+    return reportError(error, ctx);
+  }
+}
+
+/** The one table from error class to exit code; stack traces only for preflight's own bugs. */
+function reportError(error: unknown, ctx: CliContext): number {
+  if (error instanceof UsageError) {
+    ctx.stderr(`preflight: ${error.message}\n`);
+    return EXIT_CODES["usage-error"];
+  }
+  if (error instanceof PolicyError) {
+    ctx.stderr(`preflight: invalid policy:\n${error.message}\n`);
+    return EXIT_CODES["policy-invalid"];
+  }
+  if (error instanceof InternalError) {
+    ctx.stderr(`preflight: ${error.message}\n`);
+    return EXIT_CODES["internal-error"];
+  }
+  ctx.stderr(`preflight: internal error (a bug in preflight; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`);
+  return EXIT_CODES["internal-error"];
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error) => {
+    process.stderr.write(`preflight: internal error: ${String(error)}\n`);
+    process.exitCode = EXIT_CODES["internal-error"];
+  },
+);

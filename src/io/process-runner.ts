@@ -1,0 +1,83 @@
+/**
+ * Running processes. Checks, probes and rollbacks are captured with execa (loaded only when a
+ * rule needs one). The wrapped command is spawned directly with inherited stdio: it needs
+ * nothing execa adds, and importing execa costs ~90 ms that a command no rule matches must
+ * not pay.
+ */
+import { spawn } from "node:child_process";
+import { constants } from "node:os";
+import type { RunSpec } from "../policy/types.js";
+import type { CapturedOutput, InheritedExit, ProcessRunner } from "../run/ports.js";
+
+const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
+const MAX_CAPTURE = 64 * 1024 * 1024;
+
+export function createProcessRunner(options: { interactive: boolean; notice: (text: string) => void }): ProcessRunner {
+  return {
+    async capture(spec: RunSpec, { timeoutMs, env, cwd }): Promise<CapturedOutput> {
+      const { execa } = await import("execa");
+      const [file, args, shell] = typeof spec === "string" ? ["sh", ["-c", spec], true] : [spec[0]!, spec.slice(1), false];
+      const result = await execa(file, args, {
+        cwd,
+        env: env as NodeJS.ProcessEnv,
+        extendEnv: false,
+        reject: false,
+        timeout: timeoutMs,
+        stdin: "ignore",
+        maxBuffer: MAX_CAPTURE,
+        stripFinalNewline: false,
+      });
+      const stdout = String(result.stdout ?? "");
+      const stderr = String(result.stderr ?? "");
+      if (result.timedOut) return { exitCode: null, stdout, stderr, failure: `timed out after ${timeoutMs / 1000} s` };
+      if (result.exitCode === undefined) {
+        const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
+        const failure =
+          code === "ENOENT"
+            ? `'${file}' was not found on PATH`
+            : code === "EACCES"
+              ? `'${file}' is not executable`
+              : result.signal
+                ? `killed by ${result.signal}`
+                : (result.shortMessage ?? "could not start");
+        return { exitCode: null, stdout, stderr, failure };
+      }
+      // A shell string that cannot find its program exits 127: say so plainly.
+      if (shell && result.exitCode === 127 && !stderr) return { exitCode: 127, stdout, stderr: "command not found" };
+      return { exitCode: result.exitCode, stdout, stderr };
+    },
+
+    runInherited(argv, { cwd }): Promise<InheritedExit> {
+      return new Promise((resolve) => {
+        const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: "inherit" });
+        // On a terminal, Ctrl-C already reaches the whole foreground group, child included;
+        // forwarding it again would look like a second Ctrl-C. Other signals were sent to
+        // preflight alone, so they are passed on.
+        const forward = (signal: NodeJS.Signals) => {
+          if (signal === "SIGINT" && options.interactive) return;
+          child.kill(signal);
+        };
+        for (const signal of FORWARDED) process.on(signal, forward);
+        const settle = (exit: InheritedExit) => {
+          for (const signal of FORWARDED) process.off(signal, forward);
+          // preflight still has to take the after-snapshot and write the audit record.
+          for (const signal of FORWARDED) {
+            process.on(signal, () => options.notice(`preflight: ${signal} received; finishing verification and the audit record first`));
+          }
+          resolve(exit);
+        };
+        child.on("error", (error: NodeJS.ErrnoException) => {
+          if (error.code === "ENOENT") settle({ exitCode: 127, failure: `'${argv[0]}' was not found` });
+          else if (error.code === "EACCES") settle({ exitCode: 126, failure: `'${argv[0]}' is not executable` });
+          else settle({ exitCode: 126, failure: error.message });
+        });
+        child.on("exit", (code, signal) => {
+          if (signal) {
+            const number = constants.signals[signal] ?? 0;
+            settle({ exitCode: 128 + number, signal });
+          } else settle({ exitCode: code ?? 0 });
+        });
+      });
+    },
+  };
+}

@@ -1,0 +1,27 @@
+/** The terminal prompter: the typed confirmation and the reason, with @inquirer/prompts. */
+import type { Prompter } from "../run/ports.js";
+
+export function createTerminalPrompter(): Prompter {
+  return {
+    async typeEnvironmentName(expected) {
+      const { input } = await import("@inquirer/prompts");
+      try {
+        return await input(
+          { message: `Type the environment name (${expected}) to run this, anything else aborts:` },
+          { output: process.stderr },
+        );
+      } catch {
+        // Ctrl-C or a closed terminal: a cancellation, not a confirmation.
+        return undefined;
+      }
+    },
+    async askReason() {
+      const { input } = await import("@inquirer/prompts");
+      try {
+        return await input({ message: "Why is this being run? (recorded in the audit log)" }, { output: process.stderr });
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/**
+ * A cache of compiled policies, keyed by the SHA-256 of the policy files' contents and of the
+ * preflight build. Parsing YAML and validating the schema costs ~100 ms of module loading;
+ * reading the compiled JSON costs well under 1 ms, which is what keeps a command that no rule
+ * matches close to the cost of starting Node. Any change to a policy file changes the key, so
+ * a stale entry is never used. The cache is best effort: an unreadable or unwritable cache
+ * folder only makes preflight slower.
+ */
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Policy } from "./types.js";
+
+// Every build rewrites this module, so its mtime tells builds apart.
+const BUILD_STAMP = (() => {
+  try {
+    return String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
+  } catch {
+    return "unknown";
+  }
+})();
+
+export function cacheDirectory(env: Record<string, string | undefined>, home: string): string | undefined {
+  if (env.PREFLIGHT_NO_CACHE === "1") return undefined;
+  if (env.PREFLIGHT_CACHE_DIR) return env.PREFLIGHT_CACHE_DIR;
+  return join(env.XDG_CACHE_HOME || join(home, ".cache"), "preflight");
+}
+
+export function cacheKey(files: readonly string[], sha256: string): string {
+  return createHash("sha256").update(`${BUILD_STAMP}\n${files.join("\n")}\n${sha256}`).digest("hex");
+}
+
+export function readCachedPolicy(dir: string, key: string): Policy | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, `policy-${key}.json`), "utf8")) as Policy;
+  } catch {
+    return undefined;
+  }
+}
+
+export function writeCachedPolicy(dir: string, key: string, policy: Policy): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `policy-${key}.json`);
+    const temp = `${file}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(policy));
+    renameSync(temp, file);
+  } catch {
+    // Best effort: the next run compiles again.
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Loads the policy that applies: discovers the files, reads them, and returns the compiled
+ * policy from the cache or by parsing and validating every file. Any problem in any file
+ * fails closed with a PolicyError listing every problem found.
+ */
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { PolicyError, type PolicyProblem } from "../errors.js";
+import { cacheDirectory, cacheKey, readCachedPolicy, writeCachedPolicy } from "./cache.js";
+import { type PolicySource, discoverPolicy } from "./discover.js";
+import type { Policy } from "./types.js";
+
+export interface LoadPolicyOptions {
+  explicit: readonly string[];
+  env: Record<string, string | undefined>;
+  cwd: string;
+  home: string;
+}
+
+export interface LoadedPolicy {
+  policy: Policy;
+  source: PolicySource;
+}
+
+export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPolicy> {
+  const source = discoverPolicy(options);
+  const texts = source.files.map((file) => ({ file, text: readPolicyFile(file) }));
+  const sha256 = hashContents(texts.map((t) => t.text));
+
+  const dir = cacheDirectory(options.env, options.home);
+  const key = cacheKey(source.files, sha256);
+  const cached = dir ? readCachedPolicy(dir, key) : undefined;
+  if (cached) return { policy: cached, source };
+
+  const policy = await compilePolicyTexts(texts, sha256);
+  if (dir) writeCachedPolicy(dir, key, policy);
+  return { policy, source };
+}
+
+/** Parses, validates and merges policy texts; throws a PolicyError with every problem. */
+export async function compilePolicyTexts(
+  texts: readonly { file: string; text: string }[],
+  sha256 = hashContents(texts.map((t) => t.text)),
+): Promise<Policy> {
+  const { parsePolicyText } = await import("./parse.js");
+  const { mergePolicyParts } = await import("./merge.js");
+  const problems: PolicyProblem[] = [];
+  const parts = [];
+  for (const { file, text } of texts) {
+    const result = parsePolicyText(file, text);
+    problems.push(...result.problems);
+    if (result.part) parts.push(result.part);
+  }
+  if (problems.length > 0) throw new PolicyError(problems);
+  const merged = mergePolicyParts(parts, sha256);
+  if (merged.problems.length > 0) throw new PolicyError(merged.problems);
+  return merged.policy;
+}
+
+function readPolicyFile(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PolicyError(
+      [
+        {
+          file,
+          line: 1,
+          column: 1,
+          message: `cannot read the policy (${code ?? String(error)})`,
+          hint: code === "EACCES" ? "check the file's permissions" : "check the path given with --policy or PREFLIGHT_POLICY",
+        },
+      ],
+      { cause: error },
+    );
+  }
+}
+
+/** SHA-256 over the files' contents, in load order: which policy version a run used. */
+function hashContents(texts: readonly string[]): string {
+  const hash = createHash("sha256");
+  for (const text of texts) hash.update(text).update("\0");
+  return hash.digest("hex");
+}

@@ -1,0 +1,117 @@
+/**
+ * The policy file's schema (v1), as the author writes it. Unknown keys are errors everywhere:
+ * a typo such as `enviroment:` must not silently disable a guard. The loader validates with
+ * this, then `compile.ts` turns the result into the normalised `Policy`.
+ *
+ * This module imports zod, which costs tens of milliseconds: only the loader (on a cache
+ * miss) and the policy commands may import it.
+ */
+import { z } from "zod";
+
+const nonEmpty = z.string().min(1, "must not be empty");
+const oneOrMany = z.union([nonEmpty, z.array(nonEmpty).min(1)]);
+const runSpec = z.union([nonEmpty, z.array(z.string()).min(1, "an argv list needs a program")]);
+const seconds = z.number().positive().max(86_400);
+const identifier = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-'");
+
+export const decisionSchema = z.enum(["allow", "confirm", "deny"]);
+
+const extractorSchema = z.strictObject({
+  flag: oneOrMany.optional().describe("flags whose value names it, e.g. [-t, --target]"),
+  position: z.number().int().min(1).optional().describe("argv index (0 is the program)"),
+  vars: oneOrMany.optional().describe("process variables whose value names it"),
+});
+
+const checkSchema = z.strictObject({
+  name: nonEmpty,
+  run: runSpec,
+  expect: z.strictObject({ exit: z.number().int().min(0).max(255).optional() }).optional(),
+  timeout: seconds.optional().describe("seconds; default 60"),
+  "read-only": z.boolean().optional().describe("false: plan must not run it"),
+});
+
+const stateSchema = z.strictObject({
+  name: nonEmpty,
+  run: runSpec,
+  format: z.enum(["json", "lines"]).optional(),
+  key: z.array(nonEmpty).optional(),
+  timeout: seconds.optional(),
+  "read-only": z.boolean().optional(),
+});
+
+const selectorSchema = z.record(nonEmpty, z.union([z.string(), z.number(), z.boolean()]));
+
+const changeSchema = z.union([
+  z.enum(["none", "any"]),
+  z.strictObject({
+    max: z.number().int().min(0).optional(),
+    only: selectorSchema.optional(),
+    never: selectorSchema.optional(),
+  }),
+]);
+
+const expectSchema = z.strictObject({
+  added: changeSchema.optional(),
+  removed: changeSchema.optional(),
+  changed: changeSchema.optional(),
+  unchanged: z.array(selectorSchema).optional(),
+});
+
+export const ruleSchema = z.strictObject({
+  id: identifier,
+  description: z.string().optional(),
+  hint: z.string().optional(),
+  match: z.strictObject({
+    command: oneOrMany,
+    args: z.array(nonEmpty).optional(),
+  }),
+  environment: extractorSchema.optional(),
+  resource: extractorSchema.optional(),
+  args: z.record(identifier, extractorSchema).optional(),
+  decision: z.union([decisionSchema, z.record(nonEmpty, decisionSchema)]).optional(),
+  "require-reason": z.boolean().optional(),
+  checks: z.array(checkSchema).optional(),
+  state: z.array(stateSchema).optional(),
+  expect: expectSchema.optional(),
+  rollback: z.strictObject({ run: runSpec, timeout: seconds.optional() }).optional(),
+});
+
+const environmentSchema = z.strictObject({
+  protected: z.boolean().optional(),
+  color: z
+    .enum(["red", "yellow", "green", "blue", "magenta", "cyan", "white", "gray"])
+    .optional(),
+  description: z.string().optional(),
+  match: z
+    .strictObject({
+      target: oneOrMany.optional(),
+      vars: z.record(nonEmpty, nonEmpty).optional(),
+    })
+    .optional(),
+});
+
+const testSchema = z.strictObject({
+  name: nonEmpty,
+  command: z.array(z.string()).min(1),
+  vars: z.record(nonEmpty, z.string()).optional(),
+  env: nonEmpty.optional(),
+  expect: z.strictObject({
+    decision: z.enum(["allow", "confirm", "deny", "none"]).optional(),
+    environment: nonEmpty.optional(),
+    rules: z.array(nonEmpty).optional(),
+  }),
+});
+
+export const policyFileSchema = z.strictObject({
+  version: z.literal(1),
+  environments: z.record(identifier, environmentSchema).optional(),
+  "unknown-environment": z.enum(["protected", "deny"]).optional(),
+  "unparsable-scripts": z.enum(["block", "no-match"]).optional(),
+  rules: z.array(ruleSchema).optional(),
+  tests: z.array(testSchema).optional(),
+});
+
+export type PolicyFile = z.infer<typeof policyFileSchema>;
+export type RuleInput = z.infer<typeof ruleSchema>;

@@ -1,0 +1,45 @@
+/**
+ * The environment banner. Production must look unmistakably different from staging even
+ * without colour (the PaaS engineers could not tell their tabs apart): a protected
+ * environment gets a full block of heavy characters, an unknown one a block of question
+ * marks, anything else a single light rule.
+ */
+import type { ChalkInstance } from "chalk";
+import type { RunResult } from "../run/result.js";
+
+const WIDTH = 72;
+
+export function renderBanner(env: NonNullable<RunResult["environment"]>, chalk: ChalkInstance): string {
+  const from = `from ${env.source}${env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : ""}`;
+  const paint = painter(env.color, chalk);
+  if (!env.known) {
+    const title = ` UNKNOWN ENVIRONMENT '${env.name}' · treated as protected · ${from} `;
+    const rule = "?".repeat(WIDTH);
+    return [rule, pad(`??${title}`, WIDTH, "?"), rule].map((l) => paint(l)).join("\n");
+  }
+  if (env.protected) {
+    const title = `██  ${env.name.toUpperCase()}  ·  protected  ·  ${from}  `;
+    const rule = "█".repeat(WIDTH);
+    return [rule, pad(title, WIDTH, "█"), rule].map((l) => paint(l)).join("\n");
+  }
+  return paint(pad(`── ${env.name} ── ${from} `, WIDTH, "─"));
+}
+
+function pad(text: string, width: number, fill: string): string {
+  return text.length >= width ? text : text + fill.repeat(width - text.length);
+}
+
+function painter(color: string, chalk: ChalkInstance): (s: string) => string {
+  const styles: Record<string, ChalkInstance> = {
+    red: chalk.bgRed.whiteBright.bold,
+    yellow: chalk.bgYellow.black.bold,
+    green: chalk.bgGreen.black.bold,
+    blue: chalk.bgBlue.whiteBright.bold,
+    magenta: chalk.bgMagenta.whiteBright.bold,
+    cyan: chalk.bgCyan.black.bold,
+    white: chalk.bgWhite.black.bold,
+    gray: chalk.bgGray.whiteBright.bold,
+  };
+  const style = styles[color] ?? chalk.bold;
+  return (s) => style(s);
+}

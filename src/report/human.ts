@@ -1,0 +1,73 @@
+/** The human view of a run: the plan before confirmation and the outcome after. */
+import type { ChalkInstance } from "chalk";
+import { formatArgv } from "../command/template.js";
+import type { ChangedEntry, DiffEntry } from "../diff/types.js";
+import type { RunResult } from "../run/result.js";
+import { renderBanner } from "./banner.js";
+import { redactArgv, redactText } from "./redact.js";
+
+const MAX_LISTED = 20;
+
+export function renderPlan(result: RunResult, chalk: ChalkInstance): string {
+  const lines: string[] = [];
+  if (result.environment) lines.push(renderBanner(result.environment, chalk));
+  const row = (label: string, value: string) => lines.push(`  ${chalk.bold(label.padEnd(12))} ${value}`);
+  const shown = formatArgv(redactArgv(result.command));
+  row("command", shown);
+  for (const argv of result.normalised) {
+    const runs = formatArgv(redactArgv(argv));
+    if (runs !== shown) row("runs", runs);
+  }
+  if (result.environment) {
+    const env = result.environment;
+    const kind = env.known ? (env.protected ? "protected" : "not protected") : "unknown, treated as protected";
+    const raw = env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : "";
+    row("environment", `${env.name} (${kind}), from ${env.source}${raw}`);
+  }
+  for (const rule of result.rules) {
+    row("rule", `${rule.id}${rule.description ? ` — ${rule.description}` : ""} ${chalk.dim(`(${rule.file}:${rule.line})`)}`);
+  }
+  row("decision", `${result.decision}${result.decidedBy ? ` (rule ${result.decidedBy})` : ""}`);
+  for (const check of result.checks) {
+    const mark = check.status === "pass" ? chalk.green("✔ pass") : check.status === "fail" ? chalk.red("✘ FAIL") : chalk.dim("- skip");
+    row("check", `${mark} ${check.name}${check.detail ? chalk.dim(` — ${check.detail}`) : ""}`);
+  }
+  for (const probe of result.probes) {
+    row("state", `${probe.name}: ${probe.before !== undefined ? `${probe.before} entries before` : (probe.problem ?? "not taken")}`);
+  }
+  for (const expected of result.expected) row("expected", expected.text);
+  return lines.join("\n");
+}
+
+export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
+  const lines: string[] = [];
+  const diff = result.diff;
+  if (diff.added.length + diff.removed.length + diff.changed.length > 0) {
+    lines.push(chalk.bold("  what changed"));
+    lines.push(...listEntries("-", diff.removed, chalk.red));
+    lines.push(...listEntries("+", diff.added, chalk.green));
+    lines.push(...listEntries("~", diff.changed, chalk.yellow));
+  } else if (result.probes.some((p) => p.after !== undefined)) {
+    lines.push(`  ${chalk.bold("what changed")} nothing`);
+  }
+  for (const v of result.violations) {
+    lines.push(`  ${chalk.red("✘ violated")} ${v.expectation}${v.rule ? ` (rule ${v.rule})` : ""}: ${redactText(v.message)}`);
+  }
+  if (result.rollback.attempted) {
+    lines.push(`  ${chalk.bold("rollback")} ${result.rollback.succeeded ? chalk.green("restored") : chalk.red("did not restore")}: ${result.rollback.detail ?? ""}`);
+  }
+  const ok = result.exitCode === 0;
+  const label = ok ? chalk.green(result.outcome) : chalk.red.bold(result.outcome);
+  lines.push(`preflight: ${label} (exit ${result.exitCode}) — ${redactText(result.message)}`);
+  if (result.hint) lines.push(`  what to do: ${redactText(result.hint)}`);
+  return lines.join("\n");
+}
+
+function listEntries(mark: string, entries: readonly (DiffEntry | ChangedEntry)[], paint: (s: string) => string): string[] {
+  const shown = entries.slice(0, MAX_LISTED).map((e) => {
+    const text = "entry" in e ? JSON.stringify(e.entry) : `${JSON.stringify(e.key)} fields ${e.fields.join(", ")}`;
+    return `    ${paint(mark)} ${e.state}: ${redactText(text)}`;
+  });
+  if (entries.length > MAX_LISTED) shown.push(`    … and ${entries.length - MAX_LISTED} more (see --report)`);
+  return shown;
+}

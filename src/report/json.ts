@@ -1,0 +1,40 @@
+/**
+ * The JSON report (DESIGN.md, contract): the run's result with secrets redacted. The same
+ * object, plus who/where, is the audit record.
+ */
+import type { RunResult } from "../run/result.js";
+import { redactArgv, redactDeep } from "./redact.js";
+
+export type JsonReport = Record<string, unknown>;
+
+export function toJsonReport(result: RunResult): JsonReport {
+  const { snapshots: _snapshots, auditFailure: _auditFailure, ...rest } = result;
+  const report = {
+    version: 1,
+    ...rest,
+    command: redactArgv(result.command),
+    normalised: result.normalised.map((argv) => redactArgv(argv)),
+    rules: result.rules.map((r) => r.id),
+    ruleDetails: result.rules,
+  };
+  return redactDeep(report);
+}
+
+export interface AuditContext {
+  user: string;
+  host: string;
+  cwd: string;
+  ci: boolean;
+}
+
+/** The audit record: the report plus who ran it, where, and when. */
+export function toAuditRecord(result: RunResult, context: AuditContext): Record<string, unknown> {
+  return {
+    time: new Date(Date.parse(result.startedAt) + result.durationMs).toISOString(),
+    user: context.user,
+    host: context.host,
+    cwd: context.cwd,
+    ci: context.ci,
+    ...toJsonReport(result),
+  };
+}

@@ -1,0 +1,273 @@
+/**
+ * Secrets never reach the report, the audit log or the terminal. These functions run on every
+ * invocation (the audit record is redacted before it is written), so they are synchronous,
+ * allocation-light and keep all their work in the constants below.
+ *
+ * The rules lean towards hiding: a harmless value shown as `***` costs a little readability,
+ * a leaked password costs a rotation. The exceptions are deliberate and listed here.
+ */
+
+export const REDACTED = "***";
+
+/** Words that make a name secret wherever they appear in it (`PGPASSWORD`, `authtoken`). */
+const SECRET_STEMS = [
+  "password",
+  "passwd",
+  "passphrase",
+  "secret",
+  "token",
+  "credential",
+  "apikey",
+  "privatekey",
+  "accesskey",
+  "secretkey",
+];
+
+/** Words that make a name secret only as a whole word (`db_pass`, `auth`, not `author`). */
+const SECRET_WORDS = new Set(["pass", "pwd", "auth", "authorization", "cookie", "creds", "jwt"]);
+
+/** `*_key` is secret with one of these before it; a bare `key` is not (`aws s3api --key path`). */
+const KEY_QUALIFIERS = new Set([
+  "api",
+  "private",
+  "access",
+  "secret",
+  "signing",
+  "encryption",
+  "master",
+  "account",
+  "client",
+  "session",
+  "auth",
+  "license",
+  "storage",
+  "subscription",
+  "shared",
+]);
+
+/**
+ * A last word that names *about* a secret rather than the secret itself: AWS_ACCESS_KEY_ID is
+ * an identifier (it is shown in consoles and logs by AWS itself and is what an auditor needs to
+ * know which credential was used); `--secret-id`, `--password-file`, `--password-stdin`,
+ * `--auth-type` and `AUTH_URL` carry names, paths, flags or URLs (a URL still has its password
+ * redacted by the URL rule).
+ */
+const NOT_SECRET_LAST_WORDS = new Set([
+  "id",
+  "ids",
+  "name",
+  "names",
+  "arn",
+  "arns",
+  "type",
+  "file",
+  "path",
+  "dir",
+  "stdin",
+  "url",
+  "uri",
+  "length",
+  "ttl",
+  "expiry",
+  "expiration",
+  "expires",
+  "prompt",
+  "policy",
+  "region",
+]);
+
+/** Words ending in "pass" that are not passwords (`--bypass-checks`). */
+const NOT_PASS_WORDS = new Set([
+  "bypass",
+  "compass",
+  "encompass",
+  "surpass",
+  "trespass",
+  "overpass",
+  "underpass",
+  "multipass",
+]);
+
+const CAMEL_BOUNDARY = /([a-z0-9])([A-Z])/g;
+const WORD_SEPARATORS = /[^a-z0-9]+/;
+
+/**
+ * Whether a variable, flag, header or JSON key name looks like it holds a secret: passwords,
+ * tokens, API/private/access keys, credentials, auth. Case-insensitive; leading dashes of a
+ * flag are ignored. `PWD` (the working folder), `KEY_ID`s and `--no-password` are not secrets.
+ */
+export function isSecretName(name: string): boolean {
+  const words = name
+    .replace(CAMEL_BOUNDARY, "$1_$2")
+    .toLowerCase()
+    .split(WORD_SEPARATORS)
+    .filter((word) => word !== "");
+  const last = words[words.length - 1];
+  if (last === undefined || NOT_SECRET_LAST_WORDS.has(last)) return false;
+  // A negated boolean flag (`psql --no-password`) takes no value.
+  if (words[0] === "no" && words.length > 1) return false;
+  // PWD alone is the shell's working folder, not a password.
+  if (words.length === 1 && last === "pwd") return false;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (SECRET_WORDS.has(word)) return true;
+    if (SECRET_STEMS.some((stem) => word.includes(stem))) return true;
+    if (word.endsWith("pass") && word.length > 4 && !NOT_PASS_WORDS.has(word)) return true;
+    if (word === "key" && i > 0 && KEY_QUALIFIERS.has(words[i - 1]!)) return true;
+  }
+  return false;
+}
+
+/** `scheme://user:password@host`: the password group is everything up to the last `@`. */
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)[^\s/?#]+@/gi;
+const AUTHORIZATION =
+  /\b((?:proxy-)?authorization[ \t]*[:=][ \t]*)(?:([A-Za-z][\w-]*)[ \t]+)?[^\s"',;]+/gi;
+const BEARER_OR_BASIC = /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/g;
+const PEM_PRIVATE_KEY =
+  /(-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----)[\s\S]*?(-----END [A-Z0-9 ]*PRIVATE KEY-----)/g;
+/** `"name": "value"`, `'name': 'value'`, `"name" = "value"`. */
+const QUOTED_PAIR = /(["'])([^"'\n]{1,100})\1([ \t]*[:=][ \t]*)(["'])((?:\\.|(?!\4)[^\\\n])*)\4/g;
+const VALUE = String.raw`"(?:\\.|[^"\\])*"|'[^']*'|[^\s;&|]+`;
+/** `--name=value`, `--name value` (a value that is itself a long option is left alone). */
+const FLAG_PAIR = new RegExp(String.raw`(?<![\w-])(--?[A-Za-z][\w.-]*)(=|[ \t]+)(${VALUE})`, "g");
+/** `NAME=value`, `NAME = value`, `NAME: value`, `X-Api-Key: value`. */
+const NAME_PAIR = new RegExp(
+  String.raw`(?<![\w.-])([A-Za-z_][\w.-]*)([ \t]*=[ \t]*|:[ \t]*)(${VALUE})`,
+  "g",
+);
+
+function maskQuoted(value: string): string {
+  const quote = value[0];
+  return quote === '"' || quote === "'" ? `${quote}${REDACTED}${quote}` : REDACTED;
+}
+
+/** A word after "Bearer"/"Basic" that looks like a credential rather than prose ("Basic checks"). */
+function looksLikeCredential(word: string): boolean {
+  return /[0-9+/=._~-]/.test(word) || /[A-Z]/.test(word.slice(1));
+}
+
+/**
+ * Redacts secrets in free text (a shell script, a check's output, a message): passwords in
+ * URLs, values of secret-looking `NAME=value`, `NAME: value`, `--name value`, `--name=value`
+ * and `"name": "value"` pairs, `Authorization:` headers, `Bearer`/`Basic` credentials and
+ * PEM private keys.
+ */
+export function redactText(text: string): string {
+  return text
+    .replace(PEM_PRIVATE_KEY, `$1\n${REDACTED}\n$2`)
+    .replace(URL_PASSWORD, `$1${REDACTED}@`)
+    .replace(AUTHORIZATION, (_match, head: string, scheme: string | undefined) =>
+      scheme === undefined ? `${head}${REDACTED}` : `${head}${scheme} ${REDACTED}`,
+    )
+    .replace(BEARER_OR_BASIC, (match, scheme: string, space: string, word: string) =>
+      looksLikeCredential(word) ? `${scheme}${space}${REDACTED}` : match,
+    )
+    .replace(
+      QUOTED_PAIR,
+      (match, q: string, name: string, sep: string, vq: string, _value: string) =>
+        isSecretName(name) ? `${q}${name}${q}${sep}${vq}${REDACTED}${vq}` : match,
+    )
+    .replace(FLAG_PAIR, (match, flag: string, sep: string, value: string) =>
+      isSecretName(flag) && !(sep !== "=" && value.startsWith("--"))
+        ? `${flag}${sep}${maskQuoted(value)}`
+        : match,
+    )
+    .replace(NAME_PAIR, (match, name: string, sep: string, value: string) =>
+      // Authorization headers were handled above, keeping their scheme visible.
+      isSecretName(name) && !/^(?:proxy-)?authorization$/i.test(name)
+        ? `${name}${sep}${maskQuoted(value)}`
+        : match,
+    );
+}
+
+const FLAG_WITH_VALUE = /^(--?[A-Za-z][\w.-]*)=([\s\S]*)$/;
+const FLAG_ALONE = /^--?[A-Za-z][\w.-]*$/;
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
+
+/** One argv word on its own: the whole value after `=` is the secret, spaces included. */
+function redactWord(word: string): string {
+  const flag = FLAG_WITH_VALUE.exec(word);
+  if (flag) {
+    const name = flag[1]!;
+    return isSecretName(name) ? `${name}=${REDACTED}` : `${name}=${redactWord(flag[2]!)}`;
+  }
+  const assignment = ASSIGNMENT.exec(word);
+  if (assignment) {
+    const name = assignment[1]!;
+    return isSecretName(name) ? `${name}=${REDACTED}` : `${name}=${redactText(assignment[2]!)}`;
+  }
+  // Anything else may be a script (`sh -c '...'`), a header (`-H 'Authorization: ...'`) or a URL.
+  return redactText(word);
+}
+
+/**
+ * Redacts a command line: `--password=x` and `--password x` (the value of a secret-looking
+ * flag), `PGPASSWORD=x` assignment words, URL passwords anywhere in a word, and secrets inside
+ * script words such as the argument of `sh -c`. Short flags (`-p`) are never assumed secret:
+ * `-p` means pipeline, port or profile far more often than password.
+ */
+export function redactArgv(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  let valueIsSecret = false;
+  for (const word of argv) {
+    // A long option right after `--password` is the next option, not its value (mysql allows
+    // `--password` without one); anything else there is taken to be the secret.
+    if (valueIsSecret && !word.startsWith("--")) {
+      out.push(REDACTED);
+      valueIsSecret = false;
+      continue;
+    }
+    valueIsSecret = FLAG_ALONE.test(word) && isSecretName(word);
+    out.push(valueIsSecret ? word : redactWord(word));
+  }
+  return out;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+function maskSecretValue(value: unknown, seen: WeakMap<object, unknown>): unknown {
+  if (typeof value === "string" || typeof value === "number") return REDACTED;
+  if (Array.isArray(value)) return value.map((item) => maskSecretValue(item, seen));
+  return redactValue(value, seen);
+}
+
+function redactValue(value: unknown, seen: WeakMap<object, unknown>): unknown {
+  if (typeof value === "string") return redactText(value);
+  if (value === null || typeof value !== "object") return value;
+  const done = seen.get(value);
+  if (done !== undefined) return done;
+  if (Array.isArray(value)) {
+    // Lists of strings in our reports and records are command lines (`command`, a check's
+    // `run`), where `--password x` spans two items; redactArgv also covers every redactText case.
+    if (value.every((item) => typeof item === "string")) {
+      const copy = redactArgv(value as string[]);
+      seen.set(value, copy);
+      return copy;
+    }
+    const copy: unknown[] = [];
+    seen.set(value, copy);
+    for (const item of value) copy.push(redactValue(item, seen));
+    return copy;
+  }
+  // Dates, Buffers, class instances: not ours to take apart; JSON rendering handles them.
+  if (!isPlainObject(value)) return value;
+  const copy: Record<string, unknown> = {};
+  seen.set(value, copy);
+  for (const [key, item] of Object.entries(value)) {
+    copy[key] = isSecretName(key) ? maskSecretValue(item, seen) : redactValue(item, seen);
+  }
+  return copy;
+}
+
+/**
+ * A redacted copy of a JSON-like value: every string goes through redactText (string arrays
+ * through redactArgv), and a property whose key looks secret has its string or number value
+ * (or the strings and numbers of its array value) replaced by `***`. The input is not changed.
+ */
+export function redactDeep<T>(value: T): T {
+  return redactValue(value, new WeakMap()) as T;
+}

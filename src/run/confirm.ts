@@ -1,0 +1,70 @@
+/**
+ * The confirmation step. Only the literal environment name lets a run go ahead: typed at the
+ * prompt on a terminal, or given as `--confirm NAME` when non-interactive. Nothing else — not
+ * "yes", not a near miss — counts (Terraform's apply only proceeds on the exact answer too).
+ */
+import type { ResolvedEnvironment } from "../environment/resolve.js";
+import type { Prompter } from "./ports.js";
+
+export type ConfirmationResult =
+  | { ok: true; method: "typed" | "flag" | "none"; reason: string | null }
+  | { ok: false; method: "typed" | "flag" | "none"; message: string; hint: string; reason: string | null };
+
+export async function obtainConfirmation(input: {
+  needed: boolean;
+  requireReason: boolean;
+  reasonRuleIds: string[];
+  environment: ResolvedEnvironment;
+  confirmFlag?: string;
+  reason?: string;
+  interactive: boolean;
+  prompter: Prompter;
+}): Promise<ConfirmationResult> {
+  let reason = input.reason?.trim() || null;
+  if (input.requireReason && !reason) {
+    if (!input.interactive) {
+      return {
+        ok: false,
+        method: "none",
+        reason,
+        message: `rule ${input.reasonRuleIds.join(", ")} requires a reason`,
+        hint: `re-run with --reason "why this is being done"`,
+      };
+    }
+    reason = (await input.prompter.askReason())?.trim() || null;
+    if (!reason) {
+      return { ok: false, method: "none", reason, message: "no reason given, so nothing was run", hint: `give one with --reason "…"` };
+    }
+  }
+  if (!input.needed) return { ok: true, method: "none", reason };
+
+  const expected = input.environment.name;
+  if (input.confirmFlag !== undefined) {
+    if (input.confirmFlag === expected) return { ok: true, method: "flag", reason };
+    return {
+      ok: false,
+      method: "flag",
+      reason,
+      message: `--confirm ${input.confirmFlag} does not match the environment this command targets: ${expected} (from ${input.environment.source})`,
+      hint: `check the target; if ${expected} is really meant, pass --confirm ${expected}`,
+    };
+  }
+  if (!input.interactive) {
+    return {
+      ok: false,
+      method: "none",
+      reason,
+      message: `this needs confirmation for ${expected}, and there is no terminal to ask on`,
+      hint: `re-run with --confirm ${expected} once you are sure`,
+    };
+  }
+  const typed = await input.prompter.typeEnvironmentName(expected);
+  if (typed === expected) return { ok: true, method: "typed", reason };
+  return {
+    ok: false,
+    method: "typed",
+    reason,
+    message: typed === undefined ? "confirmation cancelled; nothing was run" : `you typed '${typed}', not '${expected}'; nothing was run`,
+    hint: `to go ahead, run it again and type ${expected} exactly`,
+  };
+}

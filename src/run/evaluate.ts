@@ -1,0 +1,180 @@
+/**
+ * The policy's verdict on a command, as plain data: how it was normalised, which rules match
+ * each simple command in it, the environment it targets, and the decision. It runs nothing,
+ * so `run`, `plan`, `policy explain` and the policy's own test cases all share it.
+ */
+import { type NormalisedCommand, type SimpleCommand, normaliseCommand } from "../command/normalise.js";
+import { type ResolvedEnvironment, resolveEnvironment } from "../environment/resolve.js";
+import { candidateRules, matchRules, programName } from "../policy/match.js";
+import type { Decision, Policy, Rule } from "../policy/types.js";
+
+export interface MatchedCommand {
+  command: SimpleCommand;
+  rules: Rule[];
+  environment: ResolvedEnvironment;
+  decision: Decision;
+  /** The first rule that made the decision as strict as it is. */
+  decidedBy: Rule;
+}
+
+export interface Refusal {
+  reason: string;
+  hint: string;
+  rule?: Rule;
+}
+
+export interface Evaluation {
+  normalised: NormalisedCommand;
+  matches: MatchedCommand[];
+  /** Every rule that applies, in policy order, once each. */
+  rules: Rule[];
+  decision: Decision | "none";
+  environment?: ResolvedEnvironment;
+  /** Set when the run must not go ahead whatever the operator says. */
+  blocked?: Refusal;
+  requireReason: boolean;
+}
+
+const STRICTNESS: Record<Decision, number> = { allow: 0, confirm: 1, deny: 2 };
+
+export function stricter(a: Decision, b: Decision): Decision {
+  return STRICTNESS[b] > STRICTNESS[a] ? b : a;
+}
+
+export function evaluateCommand(input: {
+  policy: Policy;
+  argv: readonly string[];
+  vars: Record<string, string | undefined>;
+  intendedEnv?: string;
+}): Evaluation {
+  const { policy } = input;
+  const normalised = normaliseCommand([...input.argv]);
+  const evaluation: Evaluation = { normalised, matches: [], rules: [], decision: "none", requireReason: false };
+
+  if (input.intendedEnv !== undefined && !policy.environments[input.intendedEnv]) {
+    const known = Object.keys(policy.environments);
+    evaluation.blocked = {
+      reason: `--env ${input.intendedEnv}: the policy defines no environment of that name`,
+      hint: known.length ? `environments in the policy: ${known.join(", ")}` : "the policy defines no environments",
+    };
+    return evaluation;
+  }
+
+  let unparsable = normalised.unparsable?.reason;
+  for (const command of normalised.commands) {
+    const hidden = hiddenArguments(policy, command);
+    if (hidden) unparsable ??= hidden;
+    const rules = matchRules(policy, command.argv);
+    if (rules.length === 0) continue;
+    const vars = effectiveVars(input.vars, command);
+    const resolution = resolveEnvironment({
+      policy,
+      rules,
+      argv: command.argv,
+      vars,
+      ...(input.intendedEnv !== undefined && { intended: input.intendedEnv }),
+    });
+    if (!resolution.ok) {
+      evaluation.rules = unique([...evaluation.rules, ...rules]);
+      evaluation.blocked ??= { reason: resolution.contradiction, hint: resolution.hint };
+      continue;
+    }
+    evaluation.matches.push(decide(policy, command, rules, resolution.environment));
+  }
+
+  evaluation.rules = unique([...evaluation.rules, ...evaluation.matches.flatMap((m) => m.rules)], policy);
+  evaluation.requireReason = evaluation.rules.some((r) => r.requireReason);
+  for (const match of evaluation.matches) {
+    evaluation.decision =
+      evaluation.decision === "none" ? match.decision : stricter(evaluation.decision, match.decision);
+  }
+
+  const environments = new Map(evaluation.matches.map((m) => [`${m.environment.known}:${m.environment.name}`, m.environment]));
+  if (environments.size > 1) {
+    evaluation.blocked ??= {
+      reason: `the command targets more than one environment (${[...environments.values()].map((e) => e.name).join(", ")})`,
+      hint: "run the steps for each environment separately, so each gets its own confirmation",
+    };
+  }
+  const decisive = evaluation.matches.find((m) => m.decision === evaluation.decision) ?? evaluation.matches[0];
+  if (decisive) evaluation.environment = decisive.environment;
+
+  if (unparsable && policy.unparsableScripts === "block") {
+    evaluation.blocked ??= {
+      reason: `preflight cannot tell what this command runs: ${unparsable}`,
+      hint: "write the script without that construct, or run its commands one by one; a policy may set `unparsable-scripts: no-match` to let such scripts through",
+    };
+  }
+  if (!evaluation.blocked && decisive?.decision === "deny") {
+    evaluation.blocked = denial(decisive);
+  }
+  if (!evaluation.blocked && evaluation.environment && !evaluation.environment.known && policy.unknownEnvironment === "deny") {
+    evaluation.blocked = {
+      reason: `preflight cannot tell which environment this targets${evaluation.environment.target ? ` ('${evaluation.environment.target}')` : ""}, and the policy denies unknown environments`,
+      hint: "add the target to an environment's match.target in the policy, or name the target explicitly",
+    };
+  }
+  return evaluation;
+}
+
+function decide(policy: Policy, command: SimpleCommand, rules: Rule[], environment: ResolvedEnvironment): MatchedCommand {
+  let decision: Decision = "allow";
+  let decidedBy = rules[0]!;
+  for (const rule of rules) {
+    const ruleDecision = decisionOf(rule, environment, policy);
+    if (STRICTNESS[ruleDecision] > STRICTNESS[decision]) {
+      decision = ruleDecision;
+      decidedBy = rule;
+    }
+  }
+  return { command, rules, environment, decision, decidedBy };
+}
+
+/**
+ * A rule's decision in an environment: its map by name, then "*"; without a map, confirm where
+ * protected. An unknown environment is never treated as safe: at least confirm.
+ */
+export function decisionOf(rule: Rule, environment: ResolvedEnvironment, _policy?: Policy): Decision {
+  const fallback: Decision = environment.protected ? "confirm" : "allow";
+  const byName = environment.known ? rule.decision?.[environment.name] : undefined;
+  const decision = byName ?? rule.decision?.["*"] ?? fallback;
+  return environment.known ? decision : stricter(decision, "confirm");
+}
+
+function denial(match: MatchedCommand): Refusal {
+  const rule = match.decidedBy;
+  const env = match.environment;
+  const what = rule.description ? ` ${rule.description}` : "";
+  return {
+    reason: `rule '${rule.id}' denies this in ${env.name} (environment from ${env.source}${env.target && env.target !== env.name ? ` '${env.target}'` : ""}).${what}`,
+    hint: rule.hint ?? `this cannot be run in ${env.name} through preflight; if it must happen, change the policy through review`,
+    rule,
+  };
+}
+
+/** A word whose value comes from a shell expansion hides what a guarded program will do. */
+function hiddenArguments(policy: Policy, command: SimpleCommand): string | undefined {
+  if (command.argv.length === 0) return undefined;
+  if (command.dynamic[0]) return `the program name '${command.argv[0]}' is only known at run time`;
+  if (!command.dynamic.some(Boolean)) return undefined;
+  if (candidateRules(policy, programName(command.argv[0]!)).length === 0) return undefined;
+  const words = command.argv.filter((_, i) => command.dynamic[i]);
+  return `the arguments of '${programName(command.argv[0]!)}' depend on shell variables (${words.join(" ")})`;
+}
+
+/** The variables a simple command runs with: ours, changed by its `env`/`VAR=x` wrappers. */
+export function effectiveVars(
+  vars: Record<string, string | undefined>,
+  command: SimpleCommand,
+): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = command.clearEnv ? {} : { ...vars };
+  for (const name of command.unset) delete result[name];
+  return Object.assign(result, command.assignments);
+}
+
+function unique(rules: Rule[], policy?: Policy): Rule[] {
+  const set = [...new Set(rules)];
+  if (!policy) return set;
+  const order = new Map(policy.rules.map((r, i) => [r, i]));
+  return set.sort((a, b) => order.get(a)! - order.get(b)!);
+}

@@ -1,0 +1,7 @@
+/** Fills a run spec's templates: argv elements as plain text, shell strings shell-quoted. */
+import { type TemplateLookup, fillArgv, fillShell } from "../command/template.js";
+import type { RunSpec } from "../policy/types.js";
+
+export function fillRunSpec(spec: RunSpec, lookup: TemplateLookup): RunSpec {
+  return typeof spec === "string" ? fillShell(spec, lookup) : fillArgv(spec, lookup);
+}

@@ -1,0 +1,34 @@
+/**
+ * The one table from outcome to exit code (DESIGN.md, contract). A refusal never exits 0.
+ */
+export type Outcome =
+  | "ok"
+  | "no-rule"
+  | "usage-error"
+  | "policy-invalid"
+  | "blocked"
+  | "check-failed"
+  | "confirmation-required"
+  | "verification-failed-restored"
+  | "verification-failed"
+  | "internal-error"
+  | "command-failed";
+
+export const EXIT_CODES: Record<Exclude<Outcome, "command-failed">, number> = {
+  ok: 0,
+  "no-rule": 0,
+  "usage-error": 64,
+  "policy-invalid": 65,
+  blocked: 66,
+  "check-failed": 67,
+  "confirmation-required": 68,
+  "verification-failed-restored": 69,
+  "verification-failed": 70,
+  "internal-error": 71,
+};
+
+/** The exit code of an outcome; a failed command passes its own status through. */
+export function exitCodeFor(outcome: Outcome, commandExitCode: number | null): number {
+  if (outcome === "command-failed") return commandExitCode ?? EXIT_CODES["internal-error"];
+  return EXIT_CODES[outcome];
+}

@@ -1,0 +1,48 @@
+/** Taking the state probes' snapshots for a set of guards, before or after the command. */
+import type { Snapshot } from "../diff/types.js";
+import { stateKind } from "../state/registry.js";
+import { ProbeError } from "../state/types.js";
+import type { Guard } from "./guards.js";
+import type { ProcessRunner } from "./ports.js";
+
+export interface ProbeFailure {
+  name: string;
+  rule: string;
+  problem: string;
+}
+
+export interface SnapshotSet {
+  snapshots: Snapshot[];
+  failures: ProbeFailure[];
+  /** Probes plan left alone because the policy does not mark them read-only. */
+  skipped: { name: string; rule: string }[];
+}
+
+export async function takeSnapshots(
+  guards: readonly Guard[],
+  options: { runner: ProcessRunner; cwd: string; readOnlyOnly: boolean },
+): Promise<SnapshotSet> {
+  const result: SnapshotSet = { snapshots: [], failures: [], skipped: [] };
+  for (const guard of guards) {
+    for (const spec of guard.rule.state) {
+      const id = { name: spec.name, rule: guard.rule.id };
+      if (options.readOnlyOnly && !spec.readOnly) {
+        result.skipped.push(id);
+        continue;
+      }
+      try {
+        const entries = await stateKind(spec).snapshot(spec, {
+          runner: options.runner,
+          lookup: guard.lookup,
+          env: guard.vars,
+          cwd: options.cwd,
+        });
+        result.snapshots.push({ state: spec.name, rule: guard.rule.id, key: spec.key, entries });
+      } catch (error) {
+        const problem = error instanceof ProbeError || error instanceof Error ? error.message : String(error);
+        result.failures.push({ ...id, problem });
+      }
+    }
+  }
+  return result;
+}
