@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are shell scripts, where ${X} is shell syntax
 import { describe, expect, it } from "vitest";
 import { parseShellScript } from "./shell-parse.js";
 

@@ -182,6 +182,8 @@ export function redactText(text: string): string {
 
 const FLAG_WITH_VALUE = /^(--?[A-Za-z][\w.-]*)=([\s\S]*)$/;
 const FLAG_ALONE = /^--?[A-Za-z][\w.-]*$/;
+/** `-c`, `-ec`, `-lc`: the next word is a script (sh, bash, python, psql). */
+const SCRIPT_FLAG = /^-[a-z]*c$/;
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
 /** One argv word on its own: the whole value after `=` is the secret, spaces included. */
@@ -209,16 +211,21 @@ function redactWord(word: string): string {
 export function redactArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   let valueIsSecret = false;
+  let previous = "";
   for (const word of argv) {
     // A long option right after `--password` is the next option, not its value (mysql allows
     // `--password` without one); anything else there is taken to be the secret.
     if (valueIsSecret && !word.startsWith("--")) {
       out.push(REDACTED);
       valueIsSecret = false;
-      continue;
+    } else if (SCRIPT_FLAG.test(previous)) {
+      // `sh -c 'PGPASSWORD=x psql ...'`: a script, where `NAME=` ends at the first blank.
+      out.push(redactText(word));
+    } else {
+      valueIsSecret = FLAG_ALONE.test(word) && isSecretName(word);
+      out.push(valueIsSecret ? word : redactWord(word));
     }
-    valueIsSecret = FLAG_ALONE.test(word) && isSecretName(word);
-    out.push(valueIsSecret ? word : redactWord(word));
+    previous = word;
   }
   return out;
 }

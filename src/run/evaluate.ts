@@ -145,8 +145,12 @@ function denial(match: MatchedCommand): Refusal {
   const rule = match.decidedBy;
   const env = match.environment;
   const what = rule.description ? ` ${rule.description}` : "";
+  const where =
+    env.source === "none"
+      ? "wherever it runs"
+      : `in ${env.name} (environment from ${env.source}${env.target && env.target !== env.name ? ` '${env.target}'` : ""})`;
   return {
-    reason: `rule '${rule.id}' denies this in ${env.name} (environment from ${env.source}${env.target && env.target !== env.name ? ` '${env.target}'` : ""}).${what}`,
+    reason: `rule '${rule.id}' denies this ${where}.${what}`,
     hint: rule.hint ?? `this cannot be run in ${env.name} through preflight; if it must happen, change the policy through review`,
     rule,
   };

@@ -1,0 +1,217 @@
+import { describe, expect, it } from "vitest";
+import { isSecretName, REDACTED, redactArgv, redactDeep, redactText } from "./redact.js";
+
+describe("isSecretName", () => {
+  it.each([
+    "PASSWORD",
+    "PGPASSWORD",
+    "db_pass",
+    "passwd",
+    "DB_PWD",
+    "SECRET",
+    "client_secret",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "GITHUB_TOKEN",
+    "api-key",
+    "apikey",
+    "x-api-key",
+    "apiKey",
+    "private_key",
+    "access-key",
+    "credential",
+    "credentials",
+    "auth",
+    "Authorization",
+    "session-token",
+    "--token",
+    "--api-key",
+    "-storepass",
+    "SecretAccessKey",
+  ])("%s is secret", (name) => {
+    expect(isSecretName(name)).toBe(true);
+  });
+
+  it.each([
+    "AWS_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AccessKeyId",
+    "KEY_ID",
+    "key",
+    "--key",
+    "PWD",
+    "OLDPWD",
+    "author",
+    "--profile",
+    "-p",
+    "--no-password",
+    "--password-stdin",
+    "--password-file",
+    "--secret-id",
+    "AUTH_URL",
+    "--bypass-checks",
+    "compass",
+    "USER",
+    "",
+  ])("%s is not secret", (name) => {
+    expect(isSecretName(name)).toBe(false);
+  });
+});
+
+describe("redactArgv", () => {
+  it.each<[string[], string[]]>([
+    [
+      ["psql", "--password=hunter2", "db"],
+      ["psql", "--password=***", "db"],
+    ],
+    [
+      ["tool", "--password", "hunter2", "db"],
+      ["tool", "--password", "***", "db"],
+    ],
+    [
+      ["gh", "--token", "ghp_abc", "api"],
+      ["gh", "--token", "***", "api"],
+    ],
+    [
+      ["x", "--api-key=k 1 2"],
+      ["x", "--api-key=***"],
+    ],
+    [
+      ["PGPASSWORD=hunter2", "psql"],
+      ["PGPASSWORD=***", "psql"],
+    ],
+    [
+      ["env", "GITHUB_TOKEN=has spaces", "gh"],
+      ["env", "GITHUB_TOKEN=***", "gh"],
+    ],
+    [
+      ["psql", "postgres://admin:pw@db.prod:5432/app"],
+      ["psql", "postgres://admin:***@db.prod:5432/app"],
+    ],
+    [
+      ["pg_dump", "--dbname=postgres://u:p%40ss@h/db"],
+      ["pg_dump", "--dbname=postgres://u:***@h/db"],
+    ],
+    [
+      ["docker", "run", "-e", "DB_PASSWORD=x", "--env=API_TOKEN=y z", "img"],
+      ["docker", "run", "-e", "DB_PASSWORD=***", "--env=API_TOKEN=***", "img"],
+    ],
+    [
+      ["sh", "-c", "PGPASSWORD=s3cret psql -h prod && curl --token abc https://x"],
+      ["sh", "-c", "PGPASSWORD=*** psql -h prod && curl --token *** https://x"],
+    ],
+    [
+      ["bash", "-ec", "PGPASSWORD='a b' psql -h prod"],
+      ["bash", "-ec", "PGPASSWORD='***' psql -h prod"],
+    ],
+    [
+      ["curl", "-H", "Authorization: Bearer eyJhbGciOi.xyz", "https://api"],
+      ["curl", "-H", "Authorization: Bearer ***", "https://api"],
+    ],
+    // mysql's --password takes no separate value: the next long option is left alone.
+    [
+      ["mysql", "--password", "--host=prod"],
+      ["mysql", "--password", "--host=prod"],
+    ],
+  ])("%j", (argv, expected) => {
+    expect(redactArgv(argv)).toEqual(expected);
+  });
+
+  it.each<[string[]]>([
+    [["fly", "-t", "prod", "destroy-pipeline", "-p", "main"]],
+    [["aws", "--profile", "prod", "s3", "ls"]],
+    [["env", "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE", "aws", "sts", "get-caller-identity"]],
+    [["aws", "s3api", "get-object", "--key", "reports/2026.csv", "out.csv"]],
+    [["psql", "--no-password", "appdb"]],
+    [["curl", "https://example.com:8443/path?q=1"]],
+    [["sh", "-c", "echo hello && ls -la"]],
+  ])("leaves %j alone", (argv) => {
+    expect(redactArgv(argv)).toEqual(argv);
+  });
+
+  it("does not change its input", () => {
+    const argv = ["--password", "x"];
+    redactArgv(argv);
+    expect(argv).toEqual(["--password", "x"]);
+  });
+});
+
+describe("redactText", () => {
+  it.each([
+    ["export PGPASSWORD=hunter2; psql", "export PGPASSWORD=***; psql"],
+    ["password = 'a b c'", "password = '***'"],
+    ["DB_PASSWORD: hunter2", "DB_PASSWORD: ***"],
+    ["X-Api-Key: abc123", "X-Api-Key: ***"],
+    ["run --token abc --verbose", "run --token *** --verbose"],
+    ['run --token="a b"', 'run --token="***"'],
+    ['{"user":"bob","password":"hunter2"}', '{"user":"bob","password":"***"}'],
+    ["{'api_key': 'k'}", "{'api_key': '***'}"],
+    ["connect redis://:pw@cache:6379/0 ok", "connect redis://:***@cache:6379/0 ok"],
+    ["Authorization: Bearer abc.def.ghi", "Authorization: Bearer ***"],
+    ["authorization: token ghp_1234", "authorization: token ***"],
+    ["Proxy-Authorization: Basic dXNlcjpwYXNz", "Proxy-Authorization: Basic ***"],
+    ["sent Basic dXNlcjpwYXNz upstream", "sent Basic *** upstream"],
+    ["sent Bearer eyJhbGciOiJIUzI1NiJ9", "sent Bearer ***"],
+    [
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\nabc\n-----END RSA PRIVATE KEY-----",
+      "-----BEGIN RSA PRIVATE KEY-----\n***\n-----END RSA PRIVATE KEY-----",
+    ],
+  ])("%j", (input, expected) => {
+    expect(redactText(input)).toBe(expected);
+  });
+
+  it.each([
+    "ERROR: password authentication failed for user app",
+    "fly -t prod destroy-pipeline -p main",
+    "AWS_PROFILE=prod AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE",
+    "Basic checks passed; Bearer Information",
+    "see https://example.com:8443/a@b",
+    "PWD=/home/ops",
+  ])("leaves %j alone", (input) => {
+    expect(redactText(input)).toBe(input);
+  });
+
+  it("is idempotent", () => {
+    const once = redactText("PGPASSWORD=x postgres://u:p@h/db --token t");
+    expect(redactText(once)).toBe(once);
+  });
+});
+
+describe("redactDeep", () => {
+  it("masks values under secret keys and redacts every string", () => {
+    const input = {
+      command: ["psql", "--password", "x", "postgres://u:pw@h/db"],
+      environment: { name: "production", password: "p", port: 5432 },
+      credentials: { AccessKeyId: "AKIA1", SecretAccessKey: "s", SessionToken: 7 },
+      tokens: ["a", "b"],
+      checks: [{ name: "db up", detail: "PGPASSWORD=z psql ok" }],
+      auth: null,
+      count: 3,
+    };
+    expect(redactDeep(input)).toEqual({
+      command: ["psql", "--password", REDACTED, "postgres://u:***@h/db"],
+      environment: { name: "production", password: REDACTED, port: 5432 },
+      credentials: { AccessKeyId: "AKIA1", SecretAccessKey: REDACTED, SessionToken: REDACTED },
+      tokens: [REDACTED, REDACTED],
+      checks: [{ name: "db up", detail: "PGPASSWORD=*** psql ok" }],
+      auth: null,
+      count: 3,
+    });
+    expect(input.environment.password).toBe("p");
+  });
+
+  it("copes with shared and circular references", () => {
+    const shared: Record<string, unknown> = { token: "t" };
+    shared.self = shared;
+    const out = redactDeep({ a: shared, b: shared });
+    expect(out.a).toBe(out.b);
+    expect((out.a as Record<string, unknown>).token).toBe(REDACTED);
+    expect((out.a as Record<string, unknown>).self).toBe(out.a);
+  });
+
+  it("keeps non-plain objects and primitives", () => {
+    const when = new Date(0);
+    expect(redactDeep({ when, ok: true, n: null })).toEqual({ when, ok: true, n: null });
+    expect(redactDeep("PASSWORD=x")).toBe("PASSWORD=***");
+  });
+});
