@@ -87,7 +87,7 @@ export async function auditList(
     return 0;
   }
   if (records.length === 0) {
-    // stdout stays empty, so `preflight audit list | wc -l` counts records.
+    // Only data goes to stdout: a script reading it sees an empty list, not a message.
     ctx.stderr(existsSync(file) ? `no records in ${file}\n` : `no audit log at ${file} yet\n`);
     return 0;
   }

@@ -108,6 +108,10 @@ describe("redactArgv", () => {
       ["curl", "-H", "Authorization: Bearer eyJhbGciOi.xyz", "https://api"],
       ["curl", "-H", "Authorization: Bearer ***", "https://api"],
     ],
+    [
+      ["tool", "-c", "--password", "x"],
+      ["tool", "-c", "--password", "***"],
+    ],
     // mysql's --password takes no separate value: the next long option is left alone.
     [
       ["mysql", "--password", "--host=prod"],

@@ -119,7 +119,7 @@ export function isSecretName(name: string): boolean {
 }
 
 /** `scheme://user:password@host`: the password group is everything up to the last `@`. */
-const URL_PASSWORD = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/?#@]*:)[^\s/?#]+@/gi;
+const URL_PASSWORD = /\b([a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/?#@]*:)[^\s/?#]+@/gi;
 const AUTHORIZATION =
   /\b((?:proxy-)?authorization[ \t]*[:=][ \t]*)(?:([A-Za-z][\w-]*)[ \t]+)?[^\s"',;]+/gi;
 const BEARER_OR_BASIC = /\b(Bearer|Basic)([ \t]+)([A-Za-z0-9._~+/-]{8,}=*)/g;
@@ -135,6 +135,9 @@ const NAME_PAIR = new RegExp(
   String.raw`(?<![\w.-])([A-Za-z_][\w.-]*)([ \t]*=[ \t]*|:[ \t]*)(${VALUE})`,
   "g",
 );
+
+/** Every rule below needs one of these; most strings (names, states, ids) have none. */
+const MAY_HOLD_SECRET = /[=:]|-[A-Za-z]|\b(?:Bearer|Basic)\b/;
 
 function maskQuoted(value: string): string {
   const quote = value[0];
@@ -153,6 +156,7 @@ function looksLikeCredential(word: string): boolean {
  * PEM private keys.
  */
 export function redactText(text: string): string {
+  if (!MAY_HOLD_SECRET.test(text)) return text;
   return text
     .replace(PEM_PRIVATE_KEY, `$1\n${REDACTED}\n$2`)
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
@@ -218,7 +222,7 @@ export function redactArgv(argv: readonly string[]): string[] {
     if (valueIsSecret && !word.startsWith("--")) {
       out.push(REDACTED);
       valueIsSecret = false;
-    } else if (SCRIPT_FLAG.test(previous)) {
+    } else if (SCRIPT_FLAG.test(previous) && /\s/.test(word)) {
       // `sh -c 'PGPASSWORD=x psql ...'`: a script, where `NAME=` ends at the first blank.
       out.push(redactText(word));
     } else {
