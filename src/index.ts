@@ -6,7 +6,7 @@ import { homedir } from "node:os";
 import type { CliContext } from "./cli/context.js";
 import { readRunArgv } from "./cli/fast-argv.js";
 import { InternalError, PolicyError, UsageError } from "./errors.js";
-import { useColor, isInteractive } from "./io/terminal.js";
+import { isInteractive, useColor } from "./io/terminal.js";
 import { EXIT_CODES } from "./run/outcome.js";
 
 async function main(args: string[]): Promise<number> {
@@ -47,7 +47,9 @@ function reportError(error: unknown, ctx: CliContext): number {
     ctx.stderr(`preflight: ${error.message}\n`);
     return EXIT_CODES["internal-error"];
   }
-  ctx.stderr(`preflight: internal error (a bug in preflight; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`);
+  ctx.stderr(
+    `preflight: internal error (a bug in preflight; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`,
+  );
   return EXIT_CODES["internal-error"];
 }
 

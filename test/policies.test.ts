@@ -2,7 +2,7 @@
  * Every policy shipped under policies/ carries its own test cases; each must hold, and each
  * policy must have at least one (a policy with no tests proves nothing).
  */
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compilePolicyTexts } from "../src/policy/load.js";
@@ -23,7 +23,9 @@ describe.each(policyFiles(root))("%s", (file) => {
     const policy = await compilePolicyTexts([{ file, text: readFileSync(file, "utf8") }]);
     const results = runPolicyTests(policy);
     expect(results.length).toBeGreaterThan(0);
-    const failed = results.filter((r) => !r.passed).map((r) => `${r.test.name}: ${r.failures.join("; ")}`);
+    const failed = results
+      .filter((r) => !r.passed)
+      .map((r) => `${r.test.name}: ${r.failures.join("; ")}`);
     expect(failed).toEqual([]);
   });
 });

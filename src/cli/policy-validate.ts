@@ -3,15 +3,20 @@
  * as file:line:col. With no paths, the policy a run here would use.
  */
 import { readFileSync } from "node:fs";
-import { PolicyError, formatProblem } from "../errors.js";
+import { formatProblem, PolicyError } from "../errors.js";
 import { discoverPolicy } from "../policy/discover.js";
 import { compilePolicyTexts } from "../policy/load.js";
 import type { CliContext } from "./context.js";
 
-export async function policyValidate(options: { paths: string[] }, ctx: CliContext): Promise<number> {
+export async function policyValidate(
+  options: { paths: string[] },
+  ctx: CliContext,
+): Promise<number> {
   try {
     const { files } = discoverPolicy({ explicit: options.paths, env: ctx.env, cwd: ctx.cwd });
-    const policy = await compilePolicyTexts(files.map((file) => ({ file, text: readFileSync(file, "utf8") })));
+    const policy = await compilePolicyTexts(
+      files.map((file) => ({ file, text: readFileSync(file, "utf8") })),
+    );
     ctx.stdout(
       `${files.join(", ")}: valid (${policy.rules.length} rules, ${Object.keys(policy.environments).length} environments, ${policy.tests.length} test cases)\n`,
     );

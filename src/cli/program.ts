@@ -11,7 +11,9 @@ import { RUN_OPTIONS, type RunCommandOptions } from "./run-options.js";
 export async function runProgram(args: readonly string[], ctx: CliContext): Promise<number> {
   let exitCode = 0;
   const program = new Command("preflight")
-    .description("A pre-flight safety check for destructive commands: policy, environment, confirmation, verified change, audit.")
+    .description(
+      "A pre-flight safety check for destructive commands: policy, environment, confirmation, verified change, audit.",
+    )
     .version(VERSION, "-V, --version")
     .enablePositionalOptions()
     .exitOverride()
@@ -21,19 +23,26 @@ export async function runProgram(args: readonly string[], ctx: CliContext): Prom
   for (const verb of ["run", "plan"] as const) {
     const command = program
       .command(verb, { isDefault: verb === "run" })
-      .description(verb === "run" ? "guard and run a command (the default verb)" : "show what would happen; runs nothing but read-only checks and probes")
+      .description(
+        verb === "run"
+          ? "guard and run a command (the default verb)"
+          : "show what would happen; runs nothing but read-only checks and probes",
+      )
       .usage("[options] -- <command> [args...]")
       .argument("[command...]")
       .passThroughOptions();
     for (const spec of RUN_OPTIONS) {
       if (spec.planOnly && verb !== "plan") continue;
       const option = new Option(spec.value ? `${spec.flag} <${spec.value}>` : spec.flag, spec.help);
-      if (spec.repeatable) option.argParser((value: string, previous: string[] = []) => [...previous, value]);
+      if (spec.repeatable)
+        option.argParser((value: string, previous: string[] = []) => [...previous, value]);
       command.addOption(option);
     }
     command.action(async (commandArgs: string[], opts: Record<string, unknown>) => {
       if (!args.includes("--") || commandArgs.length === 0) {
-        throw new UsageError(`put -- between preflight's options and the command: preflight ${verb} [options] -- <command> [args...]`);
+        throw new UsageError(
+          `put -- between preflight's options and the command: preflight ${verb} [options] -- <command> [args...]`,
+        );
       }
       const { runCommand } = await import("./run.js");
       const options: RunCommandOptions = {
@@ -66,7 +75,10 @@ export async function runProgram(args: readonly string[], ctx: CliContext): Prom
   audit
     .command("verify")
     .description("check the audit log's hash chain")
-    .option("--audit-log <FILE>", "the log (default $PREFLIGHT_AUDIT_LOG or $XDG_STATE_HOME/preflight/audit.jsonl)")
+    .option(
+      "--audit-log <FILE>",
+      "the log (default $PREFLIGHT_AUDIT_LOG or $XDG_STATE_HOME/preflight/audit.jsonl)",
+    )
     .action(async (opts: { auditLog?: string }) => {
       const { auditVerify } = await import("./audit-verify.js");
       exitCode = await auditVerify(opts, ctx);
@@ -86,7 +98,12 @@ export async function runProgram(args: readonly string[], ctx: CliContext): Prom
     await program.parseAsync([...args], { from: "user" });
   } catch (error) {
     if (error instanceof CommanderError) {
-      if (error.code === "commander.helpDisplayed" || error.code === "commander.version" || error.code === "commander.help") return 0;
+      if (
+        error.code === "commander.helpDisplayed" ||
+        error.code === "commander.version" ||
+        error.code === "commander.help"
+      )
+        return 0;
       throw new UsageError(error.message.replace(/^error: /, ""));
     }
     throw error;

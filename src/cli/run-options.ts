@@ -25,12 +25,47 @@ export interface OptionSpec {
 }
 
 export const RUN_OPTIONS: readonly OptionSpec[] = [
-  { flag: "--policy", value: "PATH", key: "policy", repeatable: true, help: "a policy file or folder (repeatable); default $PREFLIGHT_POLICY, ./preflight.yaml or .preflight/ upwards, else the bundled policy" },
-  { flag: "--env", value: "NAME", key: "env", help: "the environment you mean to target; if the command targets another, it is blocked" },
-  { flag: "--confirm", value: "NAME", key: "confirm", help: "confirm without a prompt: NAME must equal the detected environment" },
-  { flag: "--reason", value: "TEXT", key: "reason", help: "why; recorded in the audit log (a rule may require one)" },
-  { flag: "--report", value: "FILE", key: "report", help: "write the JSON report to FILE, whatever the outcome" },
-  { flag: "--audit-log", value: "FILE", key: "auditLog", help: "default $PREFLIGHT_AUDIT_LOG, else $XDG_STATE_HOME/preflight/audit.jsonl" },
+  {
+    flag: "--policy",
+    value: "PATH",
+    key: "policy",
+    repeatable: true,
+    help: "a policy file or folder (repeatable); default $PREFLIGHT_POLICY, ./preflight.yaml or .preflight/ upwards, else the bundled policy",
+  },
+  {
+    flag: "--env",
+    value: "NAME",
+    key: "env",
+    help: "the environment you mean to target; if the command targets another, it is blocked",
+  },
+  {
+    flag: "--confirm",
+    value: "NAME",
+    key: "confirm",
+    help: "confirm without a prompt: NAME must equal the detected environment",
+  },
+  {
+    flag: "--reason",
+    value: "TEXT",
+    key: "reason",
+    help: "why; recorded in the audit log (a rule may require one)",
+  },
+  {
+    flag: "--report",
+    value: "FILE",
+    key: "report",
+    help: "write the JSON report to FILE, whatever the outcome",
+  },
+  {
+    flag: "--audit-log",
+    value: "FILE",
+    key: "auditLog",
+    help: "default $PREFLIGHT_AUDIT_LOG, else $XDG_STATE_HOME/preflight/audit.jsonl",
+  },
   { flag: "--json", key: "json", planOnly: true, help: "print the JSON report to stdout" },
-  { flag: "--no-color", key: "noColor", help: "no colour (NO_COLOR and FORCE_COLOR are honoured too)" },
+  {
+    flag: "--no-color",
+    key: "noColor",
+    help: "no colour (NO_COLOR and FORCE_COLOR are honoured too)",
+  },
 ];

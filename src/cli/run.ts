@@ -36,7 +36,12 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
 
   let result: RunResult;
   try {
-    const { policy } = await loadPolicy({ explicit: options.policy, env: ctx.env, cwd: ctx.cwd, home: ctx.home });
+    const { policy } = await loadPolicy({
+      explicit: options.policy,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      home: ctx.home,
+    });
     result = await guardedRun(
       {
         mode: options.verb,
@@ -77,10 +82,17 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
   return result.exitCode;
 }
 
-async function render(result: RunResult, options: RunCommandOptions, ctx: CliContext, color: boolean): Promise<void> {
+async function render(
+  result: RunResult,
+  options: RunCommandOptions,
+  ctx: CliContext,
+  color: boolean,
+): Promise<void> {
   if (options.json) ctx.stdout(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
   if (result.auditFailure) {
-    ctx.stderr(`preflight: WARNING: the audit record could not be written (${result.auditFailure.error}). The record:\n`);
+    ctx.stderr(
+      `preflight: WARNING: the audit record could not be written (${result.auditFailure.error}). The record:\n`,
+    );
     ctx.stderr(`${JSON.stringify(result.auditFailure.record)}\n`);
   }
   // A command no rule matched and that ran is none of preflight's business to talk about.
@@ -98,11 +110,18 @@ function writeReport(file: string, result: RunResult, ctx: CliContext): void {
   }
 }
 
-function recordEarly(result: RunResult, audit: ReturnType<typeof createAuditSink>, context: RunContext, ctx: CliContext): void {
+function recordEarly(
+  result: RunResult,
+  audit: ReturnType<typeof createAuditSink>,
+  context: RunContext,
+  ctx: CliContext,
+): void {
   try {
     audit.append(toAuditRecord(result, context));
   } catch (error) {
-    ctx.stderr(`preflight: WARNING: the audit record could not be written (${(error as Error).message}). The record:\n`);
+    ctx.stderr(
+      `preflight: WARNING: the audit record could not be written (${(error as Error).message}). The record:\n`,
+    );
     ctx.stderr(`${JSON.stringify(toAuditRecord(result, context))}\n`);
   }
 }

@@ -48,7 +48,8 @@ function keyed(entries: readonly Entry[], keyFields: readonly string[]): Map<str
   const map = new Map<string, Keyed>();
   for (const entry of entries) {
     const canonical = canonicalJson(entry);
-    const base = keyFields.length === 0 ? canonical : canonicalJson(keyFields.map((f) => entry[f] ?? null));
+    const base =
+      keyFields.length === 0 ? canonical : canonicalJson(keyFields.map((f) => entry[f] ?? null));
     // A probe whose key is not unique still diffs sensibly: repeats are told apart by order.
     let id = base;
     for (let n = 2; map.has(id); n++) id = `${base}#${n}`;
@@ -66,7 +67,12 @@ function diffEntry(state: string, keyFields: readonly string[], entry: Entry): D
   return { state, key: keyOf(entry, keyFields), entry };
 }
 
-function changedEntry(state: string, keyFields: readonly string[], before: Entry, after: Entry): ChangedEntry {
+function changedEntry(
+  state: string,
+  keyFields: readonly string[],
+  before: Entry,
+  after: Entry,
+): ChangedEntry {
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
     (f) => canonicalJson(before[f] ?? null) !== canonicalJson(after[f] ?? null),
   );

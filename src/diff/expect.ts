@@ -11,7 +11,11 @@ type Kind = "added" | "removed" | "changed";
 type AnyEntry = DiffEntry | ChangedEntry;
 
 /** Templates in selectors ({resource}) are already filled in by the caller. */
-export function verifyExpectations(diff: StateDiff, expect: Expectations, rule?: string): Violation[] {
+export function verifyExpectations(
+  diff: StateDiff,
+  expect: Expectations,
+  rule?: string,
+): Violation[] {
   const violations: Violation[] = [];
   for (const kind of ["added", "removed", "changed"] as const) {
     violations.push(...checkChange(kind, diff[kind], expect[kind]));
@@ -20,7 +24,11 @@ export function verifyExpectations(diff: StateDiff, expect: Expectations, rule?:
   return rule === undefined ? violations : violations.map((v) => ({ ...v, rule }));
 }
 
-function checkChange(kind: Kind, entries: readonly AnyEntry[], expectation: ChangeExpectation): Violation[] {
+function checkChange(
+  kind: Kind,
+  entries: readonly AnyEntry[],
+  expectation: ChangeExpectation,
+): Violation[] {
   if (expectation.kind === "any" || entries.length === 0) return [];
   if (expectation.kind === "none") {
     return [
@@ -85,7 +93,9 @@ function checkUnchanged(diff: StateDiff, selectors: readonly Selector[]): Violat
 /** A changed entry matches when it did before or does after: either way it was touched. */
 function matchesEither(selector: Selector, e: AnyEntry): boolean {
   if ("entry" in e) return selectorMatches(selector, e.entry);
-  return selectorMatches(selector, e.before as Entry) || selectorMatches(selector, e.after as Entry);
+  return (
+    selectorMatches(selector, e.before as Entry) || selectorMatches(selector, e.after as Entry)
+  );
 }
 
 function count(n: number): string {

@@ -6,7 +6,12 @@
  * PaaS incident was exactly an operator believing they were somewhere they were not.
  */
 import type { Environment, Policy, Rule } from "../policy/types.js";
-import { type TargetValue, environmentsForTarget, environmentsFromVars, extractValues } from "./signals.js";
+import {
+  environmentsForTarget,
+  environmentsFromVars,
+  extractValues,
+  type TargetValue,
+} from "./signals.js";
 
 export interface ResolvedEnvironment {
   /** The environment's name; for an unknown one, the raw target value (or "unknown"). */
@@ -33,12 +38,16 @@ export function resolveEnvironment(input: {
 }): EnvironmentResolution {
   const { policy } = input;
   const values = dedupe(
-    input.rules.flatMap((rule) => (rule.environment ? extractValues(rule.environment, input.argv, input.vars) : [])),
+    input.rules.flatMap((rule) =>
+      rule.environment ? extractValues(rule.environment, input.argv, input.vars) : [],
+    ),
   );
 
   let detected: ResolvedEnvironment[] = values.map((v) => fromTarget(policy, v));
   if (detected.length === 0) {
-    detected = environmentsFromVars(policy, input.vars).map(({ env, source }) => known(env, source));
+    detected = environmentsFromVars(policy, input.vars).map(({ env, source }) =>
+      known(env, source),
+    );
   }
 
   const distinct = [...new Map(detected.map((d) => [`${d.known}:${d.name}`, d])).values()];
@@ -69,7 +78,13 @@ export function resolveEnvironment(input: {
   if (found) return { ok: true, environment: found };
   return {
     ok: true,
-    environment: { name: "unknown", known: false, protected: true, color: "magenta", source: "none" },
+    environment: {
+      name: "unknown",
+      known: false,
+      protected: true,
+      color: "magenta",
+      source: "none",
+    },
   };
 }
 
@@ -101,5 +116,7 @@ function describe(env: ResolvedEnvironment): string {
 
 function dedupe(values: TargetValue[]): TargetValue[] {
   const seen = new Set<string>();
-  return values.filter((v) => !seen.has(`${v.value}\0${v.source}`) && seen.add(`${v.value}\0${v.source}`));
+  return values.filter(
+    (v) => !seen.has(`${v.value}\0${v.source}`) && seen.add(`${v.value}\0${v.source}`),
+  );
 }

@@ -20,7 +20,8 @@ export function extractValues(
 ): TargetValue[] {
   const fromFlags: TargetValue[] = [];
   for (const flag of extractor.flags) {
-    for (const value of flagValues(argv, [flag])) fromFlags.push({ value, source: `argument ${flag}` });
+    for (const value of flagValues(argv, [flag]))
+      fromFlags.push({ value, source: `argument ${flag}` });
   }
   if (fromFlags.length > 0) return fromFlags;
   if (extractor.position !== undefined) {
@@ -50,7 +51,9 @@ export function environmentsFromVars(
   for (const env of Object.values(policy.environments)) {
     const names = Object.keys(env.vars);
     if (names.length === 0) continue;
-    if (names.every((name) => vars[name] !== undefined && globMatch(env.vars[name]!, vars[name]!))) {
+    if (
+      names.every((name) => vars[name] !== undefined && globMatch(env.vars[name]!, vars[name]!))
+    ) {
       found.push({ env, source: `variable ${names.join(", ")}` });
     }
   }

@@ -5,7 +5,11 @@
 import type { Presenter } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
 
-export function createPresenter(options: { color: boolean; write: (text: string) => void; quiet: boolean }): Presenter {
+export function createPresenter(options: {
+  color: boolean;
+  write: (text: string) => void;
+  quiet: boolean;
+}): Presenter {
   return {
     async showPlan(result: RunResult) {
       if (options.quiet) return;

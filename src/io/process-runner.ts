@@ -12,11 +12,15 @@ import type { CapturedOutput, InheritedExit, ProcessRunner } from "../run/ports.
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 const MAX_CAPTURE = 64 * 1024 * 1024;
 
-export function createProcessRunner(options: { interactive: boolean; notice: (text: string) => void }): ProcessRunner {
+export function createProcessRunner(options: {
+  interactive: boolean;
+  notice: (text: string) => void;
+}): ProcessRunner {
   return {
     async capture(spec: RunSpec, { timeoutMs, env, cwd }): Promise<CapturedOutput> {
       const { execa } = await import("execa");
-      const [file, args, shell] = typeof spec === "string" ? ["sh", ["-c", spec], true] : [spec[0]!, spec.slice(1), false];
+      const [file, args, shell] =
+        typeof spec === "string" ? ["sh", ["-c", spec], true] : [spec[0]!, spec.slice(1), false];
       const result = await execa(file, args, {
         cwd,
         env: env as NodeJS.ProcessEnv,
@@ -29,7 +33,8 @@ export function createProcessRunner(options: { interactive: boolean; notice: (te
       });
       const stdout = String(result.stdout ?? "");
       const stderr = String(result.stderr ?? "");
-      if (result.timedOut) return { exitCode: null, stdout, stderr, failure: `timed out after ${timeoutMs / 1000} s` };
+      if (result.timedOut)
+        return { exitCode: null, stdout, stderr, failure: `timed out after ${timeoutMs / 1000} s` };
       if (result.exitCode === undefined) {
         const code = (result.cause as NodeJS.ErrnoException | undefined)?.code;
         const failure =
@@ -43,7 +48,8 @@ export function createProcessRunner(options: { interactive: boolean; notice: (te
         return { exitCode: null, stdout, stderr, failure };
       }
       // A shell string that cannot find its program exits 127: say so plainly.
-      if (shell && result.exitCode === 127 && !stderr) return { exitCode: 127, stdout, stderr: "command not found" };
+      if (shell && result.exitCode === 127 && !stderr)
+        return { exitCode: 127, stdout, stderr: "command not found" };
       return { exitCode: result.exitCode, stdout, stderr };
     },
 
@@ -62,13 +68,19 @@ export function createProcessRunner(options: { interactive: boolean; notice: (te
           for (const signal of FORWARDED) process.off(signal, forward);
           // preflight still has to take the after-snapshot and write the audit record.
           for (const signal of FORWARDED) {
-            process.on(signal, () => options.notice(`preflight: ${signal} received; finishing verification and the audit record first`));
+            process.on(signal, () =>
+              options.notice(
+                `preflight: ${signal} received; finishing verification and the audit record first`,
+              ),
+            );
           }
           resolve(exit);
         };
         child.on("error", (error: NodeJS.ErrnoException) => {
-          if (error.code === "ENOENT") settle({ exitCode: 127, failure: `'${argv[0]}' was not found` });
-          else if (error.code === "EACCES") settle({ exitCode: 126, failure: `'${argv[0]}' is not executable` });
+          if (error.code === "ENOENT")
+            settle({ exitCode: 127, failure: `'${argv[0]}' was not found` });
+          else if (error.code === "EACCES")
+            settle({ exitCode: 126, failure: `'${argv[0]}' is not executable` });
           else settle({ exitCode: 126, failure: error.message });
         });
         child.on("exit", (code, signal) => {

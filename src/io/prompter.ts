@@ -18,7 +18,10 @@ export function createTerminalPrompter(): Prompter {
     async askReason() {
       const { input } = await import("@inquirer/prompts");
       try {
-        return await input({ message: "Why is this being run? (recorded in the audit log)" }, { output: process.stderr });
+        return await input(
+          { message: "Why is this being run? (recorded in the audit log)" },
+          { output: process.stderr },
+        );
       } catch {
         return undefined;
       }

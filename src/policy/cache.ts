@@ -21,14 +21,19 @@ const BUILD_STAMP = (() => {
   }
 })();
 
-export function cacheDirectory(env: Record<string, string | undefined>, home: string): string | undefined {
+export function cacheDirectory(
+  env: Record<string, string | undefined>,
+  home: string,
+): string | undefined {
   if (env.PREFLIGHT_NO_CACHE === "1") return undefined;
   if (env.PREFLIGHT_CACHE_DIR) return env.PREFLIGHT_CACHE_DIR;
   return join(env.XDG_CACHE_HOME || join(home, ".cache"), "preflight");
 }
 
 export function cacheKey(files: readonly string[], sha256: string): string {
-  return createHash("sha256").update(`${BUILD_STAMP}\n${files.join("\n")}\n${sha256}`).digest("hex");
+  return createHash("sha256")
+    .update(`${BUILD_STAMP}\n${files.join("\n")}\n${sha256}`)
+    .digest("hex");
 }
 
 export function readCachedPolicy(dir: string, key: string): Policy | undefined {

@@ -18,7 +18,10 @@ import type {
   SourceRef,
 } from "./types.js";
 
-export type PolicyPart = Omit<Policy, "files" | "sha256" | "unknownEnvironment" | "unparsableScripts"> & {
+export type PolicyPart = Omit<
+  Policy,
+  "files" | "sha256" | "unknownEnvironment" | "unparsableScripts"
+> & {
   unknownEnvironment?: Policy["unknownEnvironment"];
   unparsableScripts?: Policy["unparsableScripts"];
   file: string;
@@ -48,7 +51,9 @@ export function compilePolicyFile(
     };
   }
 
-  const rules = (input.rules ?? []).map((rule, i) => compileRule(rule, (...p) => at("rules", i, ...p)));
+  const rules = (input.rules ?? []).map((rule, i) =>
+    compileRule(rule, (...p) => at("rules", i, ...p)),
+  );
 
   const tests: PolicyTest[] = (input.tests ?? []).map((t, i) => ({
     name: t.name,
@@ -119,11 +124,17 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
         source: at("expect"),
       },
     }),
-    ...(rule.rollback && { rollback: { run: rule.rollback.run, timeoutMs: toMs(rule.rollback.timeout) } }),
+    ...(rule.rollback && {
+      rollback: { run: rule.rollback.run, timeoutMs: toMs(rule.rollback.timeout) },
+    }),
   };
 }
 
-function compileExtractor(e: { flag?: string | string[]; position?: number; vars?: string | string[] }): Extractor {
+function compileExtractor(e: {
+  flag?: string | string[];
+  position?: number;
+  vars?: string | string[];
+}): Extractor {
   return {
     flags: list(e.flag),
     ...(e.position !== undefined && { position: e.position }),

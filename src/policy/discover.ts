@@ -8,7 +8,9 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PolicyError } from "../errors.js";
 
-export const BUNDLED_POLICY = fileURLToPath(new URL("../../policies/default.yaml", import.meta.url));
+export const BUNDLED_POLICY = fileURLToPath(
+  new URL("../../policies/default.yaml", import.meta.url),
+);
 
 export interface PolicySource {
   files: string[];
@@ -22,11 +24,17 @@ export function discoverPolicy(options: {
   cwd: string;
 }): PolicySource {
   if (options.explicit.length > 0) {
-    return { files: expand(options.explicit.map((p) => resolve(options.cwd, p))), origin: "--policy" };
+    return {
+      files: expand(options.explicit.map((p) => resolve(options.cwd, p))),
+      origin: "--policy",
+    };
   }
   const fromEnv = options.env.PREFLIGHT_POLICY?.split(":").filter(Boolean) ?? [];
   if (fromEnv.length > 0) {
-    return { files: expand(fromEnv.map((p) => resolve(options.cwd, p))), origin: "PREFLIGHT_POLICY" };
+    return {
+      files: expand(fromEnv.map((p) => resolve(options.cwd, p))),
+      origin: "PREFLIGHT_POLICY",
+    };
   }
   for (let dir = resolve(options.cwd); ; dir = dirname(dir)) {
     const file = join(dir, "preflight.yaml");
@@ -66,7 +74,12 @@ function expand(paths: readonly string[]): string[] {
       .map((name) => join(path, name));
     if (inFolder.length === 0) {
       throw new PolicyError([
-        { file: path, line: 1, column: 1, message: "this policy folder has no *.yaml or *.yml files" },
+        {
+          file: path,
+          line: 1,
+          column: 1,
+          message: "this policy folder has no *.yaml or *.yml files",
+        },
       ]);
     }
     files.push(...inFolder);

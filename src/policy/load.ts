@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { PolicyError, type PolicyProblem } from "../errors.js";
 import { cacheDirectory, cacheKey, readCachedPolicy, writeCachedPolicy } from "./cache.js";
-import { type PolicySource, discoverPolicy } from "./discover.js";
+import { discoverPolicy, type PolicySource } from "./discover.js";
 import type { Policy } from "./types.js";
 
 export interface LoadPolicyOptions {
@@ -69,7 +69,10 @@ function readPolicyFile(file: string): string {
           line: 1,
           column: 1,
           message: `cannot read the policy (${code ?? String(error)})`,
-          hint: code === "EACCES" ? "check the file's permissions" : "check the path given with --policy or PREFLIGHT_POLICY",
+          hint:
+            code === "EACCES"
+              ? "check the file's permissions"
+              : "check the path given with --policy or PREFLIGHT_POLICY",
         },
       ],
       { cause: error },

@@ -26,21 +26,27 @@ export function mergePolicyParts(
     for (const env of Object.values(part.environments)) {
       const first = environments[env.name];
       if (first) {
-        report(env.source, `environment '${env.name}' is defined twice`, `first defined at ${where(first.source)}`);
+        report(
+          env.source,
+          `environment '${env.name}' is defined twice`,
+          `first defined at ${where(first.source)}`,
+        );
       } else {
         environments[env.name] = env;
       }
     }
     for (const rule of part.rules) {
       const first = ruleIds.get(rule.id);
-      if (first) report(rule.source, `rule id '${rule.id}' is used twice`, `first used at ${where(first)}`);
+      if (first)
+        report(rule.source, `rule id '${rule.id}' is used twice`, `first used at ${where(first)}`);
       else ruleIds.set(rule.id, rule.source);
       rules.push(rule);
     }
   }
 
   for (const env of Object.values(environments)) {
-    for (const pattern of [...env.targets, ...Object.values(env.vars)]) checkGlob(pattern, env.source, report);
+    for (const pattern of [...env.targets, ...Object.values(env.vars)])
+      checkGlob(pattern, env.source, report);
   }
   for (const rule of rules) checkRule(rule, environments, report);
 
@@ -50,7 +56,9 @@ export function mergePolicyParts(
     environments,
     // Across files the strictest setting wins, as with rules.
     unknownEnvironment: parts.some((p) => p.unknownEnvironment === "deny") ? "deny" : "protected",
-    unparsableScripts: parts.some((p) => p.unparsableScripts === "block" || p.unparsableScripts === undefined)
+    unparsableScripts: parts.some(
+      (p) => p.unparsableScripts === "block" || p.unparsableScripts === undefined,
+    )
       ? "block"
       : "no-match",
     rules,
@@ -115,7 +123,8 @@ function checkGlob(pattern: string, at: SourceRef, report: Report): void {
   try {
     globToRegExp(pattern);
   } catch (error) {
-    if (error instanceof GlobError) report(at, error.message, "escape a literal character with '\\'");
+    if (error instanceof GlobError)
+      report(at, error.message, "escape a literal character with '\\'");
     else throw error;
   }
 }

@@ -4,7 +4,7 @@
  */
 import { LineCounter, parseDocument } from "yaml";
 import type { PolicyProblem } from "../errors.js";
-import { type PolicyPart, compilePolicyFile } from "./compile.js";
+import { compilePolicyFile, type PolicyPart } from "./compile.js";
 import { policyFileSchema } from "./schema.js";
 import { issuesToProblems } from "./schema-problems.js";
 
@@ -23,14 +23,27 @@ export function parsePolicyText(
           line,
           column: col,
           message: `YAML: ${e.message.split("\n")[0]}`,
-          hint: e.code === "DUPLICATE_KEY" ? "each key may appear once in a map" : "check indentation and quoting",
+          hint:
+            e.code === "DUPLICATE_KEY"
+              ? "each key may appear once in a map"
+              : "check indentation and quoting",
         };
       }),
     };
   }
   const data = doc.toJS();
   if (data === null || data === undefined) {
-    return { problems: [{ file, line: 1, column: 1, message: "the policy file is empty", hint: "start it with `version: 1`" }] };
+    return {
+      problems: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          message: "the policy file is empty",
+          hint: "start it with `version: 1`",
+        },
+      ],
+    };
   }
   const result = policyFileSchema.safeParse(data);
   if (!result.success) return { problems: issuesToProblems(result.error.issues, file, doc, lc) };

@@ -2,7 +2,7 @@
  * Maps a path inside a parsed YAML document (["rules", 0, "decision"]) to a line and column,
  * so every policy error can point at the text the author wrote.
  */
-import { isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
+import { type Document, isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from "yaml";
 
 export interface Position {
   line: number;

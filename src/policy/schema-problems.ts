@@ -13,11 +13,47 @@ type PathKey = string | number;
 
 /** Every key the schema knows, for "did you mean" hints on unknown keys. */
 const KNOWN_KEYS = [
-  "version", "environments", "unknown-environment", "unparsable-scripts", "rules", "tests",
-  "protected", "color", "description", "match", "target", "vars", "id", "hint", "command",
-  "args", "environment", "resource", "decision", "require-reason", "checks", "state", "expect",
-  "rollback", "flag", "position", "name", "run", "exit", "timeout", "read-only", "format", "key",
-  "added", "removed", "changed", "unchanged", "max", "only", "never", "env",
+  "version",
+  "environments",
+  "unknown-environment",
+  "unparsable-scripts",
+  "rules",
+  "tests",
+  "protected",
+  "color",
+  "description",
+  "match",
+  "target",
+  "vars",
+  "id",
+  "hint",
+  "command",
+  "args",
+  "environment",
+  "resource",
+  "decision",
+  "require-reason",
+  "checks",
+  "state",
+  "expect",
+  "rollback",
+  "flag",
+  "position",
+  "name",
+  "run",
+  "exit",
+  "timeout",
+  "read-only",
+  "format",
+  "key",
+  "added",
+  "removed",
+  "changed",
+  "unchanged",
+  "max",
+  "only",
+  "never",
+  "env",
 ];
 
 export function issuesToProblems(
@@ -29,7 +65,12 @@ export function issuesToProblems(
   return issues.flatMap((issue) => issueToProblems(issue, file, doc, lc));
 }
 
-function issueToProblems(issue: Issue, file: string, doc: Document, lc: LineCounter): PolicyProblem[] {
+function issueToProblems(
+  issue: Issue,
+  file: string,
+  doc: Document,
+  lc: LineCounter,
+): PolicyProblem[] {
   const path = issue.path as PathKey[];
   const where = `${describePath(path)}`;
   if (issue.code === "unrecognized_keys") {
@@ -83,7 +124,8 @@ function unionExpectation(issue: Extract<Issue, { code: "invalid_union" }>): str
   for (const branch of issue.errors) {
     for (const inner of branch) {
       if (inner.code === "invalid_type") expected.add(String(inner.expected));
-      if (inner.code === "invalid_value") for (const v of inner.values) expected.add(JSON.stringify(v));
+      if (inner.code === "invalid_value")
+        for (const v of inner.values) expected.add(JSON.stringify(v));
     }
   }
   return expected.size ? `expected ${[...expected].join(" or ")}` : issue.message;

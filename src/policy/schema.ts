@@ -80,9 +80,7 @@ export const ruleSchema = z.strictObject({
 
 const environmentSchema = z.strictObject({
   protected: z.boolean().optional(),
-  color: z
-    .enum(["red", "yellow", "green", "blue", "magenta", "cyan", "white", "gray"])
-    .optional(),
+  color: z.enum(["red", "yellow", "green", "blue", "magenta", "cyan", "white", "gray"]).optional(),
   description: z.string().optional(),
   match: z
     .strictObject({

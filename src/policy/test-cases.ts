@@ -35,16 +35,22 @@ export function runPolicyTest(policy: Policy, test: PolicyTest): PolicyTestResul
   const failures: string[] = [];
   const { expect } = test;
   if (expect.decision !== undefined && expect.decision !== decision) {
-    failures.push(`decision: expected ${expect.decision}, got ${decision}${evaluation.blocked ? ` (${evaluation.blocked.reason})` : ""}`);
+    failures.push(
+      `decision: expected ${expect.decision}, got ${decision}${evaluation.blocked ? ` (${evaluation.blocked.reason})` : ""}`,
+    );
   }
   if (expect.environment !== undefined && expect.environment !== actual.environment) {
-    failures.push(`environment: expected ${expect.environment}, got ${actual.environment ?? "none"}`);
+    failures.push(
+      `environment: expected ${expect.environment}, got ${actual.environment ?? "none"}`,
+    );
   }
   if (expect.rules !== undefined) {
     const missing = expect.rules.filter((id) => !actual.rules.includes(id));
     const extra = actual.rules.filter((id) => !expect.rules!.includes(id));
     if (missing.length || extra.length) {
-      failures.push(`rules: expected [${expect.rules.join(", ")}], got [${actual.rules.join(", ")}]`);
+      failures.push(
+        `rules: expected [${expect.rules.join(", ")}], got [${actual.rules.join(", ")}]`,
+      );
     }
   }
   return { test, passed: failures.length === 0, failures, actual };

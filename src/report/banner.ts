@@ -9,7 +9,10 @@ import type { RunResult } from "../run/result.js";
 
 const WIDTH = 72;
 
-export function renderBanner(env: NonNullable<RunResult["environment"]>, chalk: ChalkInstance): string {
+export function renderBanner(
+  env: NonNullable<RunResult["environment"]>,
+  chalk: ChalkInstance,
+): string {
   const from = `from ${env.source}${env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : ""}`;
   const paint = painter(env.color, chalk);
   if (!env.known) {

@@ -11,7 +11,8 @@ const MAX_LISTED = 20;
 export function renderPlan(result: RunResult, chalk: ChalkInstance): string {
   const lines: string[] = [];
   if (result.environment) lines.push(renderBanner(result.environment, chalk));
-  const row = (label: string, value: string) => lines.push(`  ${chalk.bold(label.padEnd(12))} ${value}`);
+  const row = (label: string, value: string) =>
+    lines.push(`  ${chalk.bold(label.padEnd(12))} ${value}`);
   const shown = formatArgv(redactArgv(result.command));
   row("command", shown);
   for (const argv of result.normalised) {
@@ -20,20 +21,35 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance): string {
   }
   if (result.environment) {
     const env = result.environment;
-    const kind = env.known ? (env.protected ? "protected" : "not protected") : "unknown, treated as protected";
+    const kind = env.known
+      ? env.protected
+        ? "protected"
+        : "not protected"
+      : "unknown, treated as protected";
     const raw = env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : "";
     row("environment", `${env.name} (${kind}), from ${env.source}${raw}`);
   }
   for (const rule of result.rules) {
-    row("rule", `${rule.id}${rule.description ? ` — ${rule.description}` : ""} ${chalk.dim(`(${rule.file}:${rule.line})`)}`);
+    row(
+      "rule",
+      `${rule.id}${rule.description ? ` — ${rule.description}` : ""} ${chalk.dim(`(${rule.file}:${rule.line})`)}`,
+    );
   }
   row("decision", `${result.decision}${result.decidedBy ? ` (rule ${result.decidedBy})` : ""}`);
   for (const check of result.checks) {
-    const mark = check.status === "pass" ? chalk.green("✔ pass") : check.status === "fail" ? chalk.red("✘ FAIL") : chalk.dim("- skip");
+    const mark =
+      check.status === "pass"
+        ? chalk.green("✔ pass")
+        : check.status === "fail"
+          ? chalk.red("✘ FAIL")
+          : chalk.dim("- skip");
     row("check", `${mark} ${check.name}${check.detail ? chalk.dim(` — ${check.detail}`) : ""}`);
   }
   for (const probe of result.probes) {
-    row("state", `${probe.name}: ${probe.before !== undefined ? `${probe.before} entries before` : (probe.problem ?? "not taken")}`);
+    row(
+      "state",
+      `${probe.name}: ${probe.before !== undefined ? `${probe.before} entries before` : (probe.problem ?? "not taken")}`,
+    );
   }
   for (const expected of result.expected) row("expected", expected.text);
   return lines.join("\n");
@@ -51,10 +67,14 @@ export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
     lines.push(`  ${chalk.bold("what changed")} nothing`);
   }
   for (const v of result.violations) {
-    lines.push(`  ${chalk.red("✘ violated")} ${v.expectation}${v.rule ? ` (rule ${v.rule})` : ""}: ${redactText(v.message)}`);
+    lines.push(
+      `  ${chalk.red("✘ violated")} ${v.expectation}${v.rule ? ` (rule ${v.rule})` : ""}: ${redactText(v.message)}`,
+    );
   }
   if (result.rollback.attempted) {
-    lines.push(`  ${chalk.bold("rollback")} ${result.rollback.succeeded ? chalk.green("restored") : chalk.red("did not restore")}: ${result.rollback.detail ?? ""}`);
+    lines.push(
+      `  ${chalk.bold("rollback")} ${result.rollback.succeeded ? chalk.green("restored") : chalk.red("did not restore")}: ${result.rollback.detail ?? ""}`,
+    );
   }
   const ok = result.exitCode === 0;
   const label = ok ? chalk.green(result.outcome) : chalk.red.bold(result.outcome);
@@ -63,11 +83,19 @@ export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
   return lines.join("\n");
 }
 
-function listEntries(mark: string, entries: readonly (DiffEntry | ChangedEntry)[], paint: (s: string) => string): string[] {
+function listEntries(
+  mark: string,
+  entries: readonly (DiffEntry | ChangedEntry)[],
+  paint: (s: string) => string,
+): string[] {
   const shown = entries.slice(0, MAX_LISTED).map((e) => {
-    const text = "entry" in e ? JSON.stringify(e.entry) : `${JSON.stringify(e.key)} fields ${e.fields.join(", ")}`;
+    const text =
+      "entry" in e
+        ? JSON.stringify(e.entry)
+        : `${JSON.stringify(e.key)} fields ${e.fields.join(", ")}`;
     return `    ${paint(mark)} ${e.state}: ${redactText(text)}`;
   });
-  if (entries.length > MAX_LISTED) shown.push(`    … and ${entries.length - MAX_LISTED} more (see --report)`);
+  if (entries.length > MAX_LISTED)
+    shown.push(`    … and ${entries.length - MAX_LISTED} more (see --report)`);
   return shown;
 }

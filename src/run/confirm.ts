@@ -8,7 +8,13 @@ import type { Prompter } from "./ports.js";
 
 export type ConfirmationResult =
   | { ok: true; method: "typed" | "flag" | "none"; reason: string | null }
-  | { ok: false; method: "typed" | "flag" | "none"; message: string; hint: string; reason: string | null };
+  | {
+      ok: false;
+      method: "typed" | "flag" | "none";
+      message: string;
+      hint: string;
+      reason: string | null;
+    };
 
 export async function obtainConfirmation(input: {
   needed: boolean;
@@ -33,7 +39,13 @@ export async function obtainConfirmation(input: {
     }
     reason = (await input.prompter.askReason())?.trim() || null;
     if (!reason) {
-      return { ok: false, method: "none", reason, message: "no reason given, so nothing was run", hint: `give one with --reason "…"` };
+      return {
+        ok: false,
+        method: "none",
+        reason,
+        message: "no reason given, so nothing was run",
+        hint: `give one with --reason "…"`,
+      };
     }
   }
   if (!input.needed) return { ok: true, method: "none", reason };
@@ -64,7 +76,10 @@ export async function obtainConfirmation(input: {
     ok: false,
     method: "typed",
     reason,
-    message: typed === undefined ? "confirmation cancelled; nothing was run" : `you typed '${typed}', not '${expected}'; nothing was run`,
+    message:
+      typed === undefined
+        ? "confirmation cancelled; nothing was run"
+        : `you typed '${typed}', not '${expected}'; nothing was run`,
     hint: `to go ahead, run it again and type ${expected} exactly`,
   };
 }

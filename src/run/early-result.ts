@@ -1,6 +1,6 @@
 /** The result of a run that ended before the lifecycle could start (an invalid policy, say). */
 import { emptyDiff } from "../diff/types.js";
-import { type Outcome, exitCodeFor } from "./outcome.js";
+import { exitCodeFor, type Outcome } from "./outcome.js";
 import type { RunResult } from "./result.js";
 
 export function earlyResult(input: {

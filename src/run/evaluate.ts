@@ -3,7 +3,11 @@
  * each simple command in it, the environment it targets, and the decision. It runs nothing,
  * so `run`, `plan`, `policy explain` and the policy's own test cases all share it.
  */
-import { type NormalisedCommand, type SimpleCommand, normaliseCommand } from "../command/normalise.js";
+import {
+  type NormalisedCommand,
+  normaliseCommand,
+  type SimpleCommand,
+} from "../command/normalise.js";
 import { type ResolvedEnvironment, resolveEnvironment } from "../environment/resolve.js";
 import { candidateRules, matchRules, programName } from "../policy/match.js";
 import type { Decision, Policy, Rule } from "../policy/types.js";
@@ -49,13 +53,21 @@ export function evaluateCommand(input: {
 }): Evaluation {
   const { policy } = input;
   const normalised = normaliseCommand([...input.argv]);
-  const evaluation: Evaluation = { normalised, matches: [], rules: [], decision: "none", requireReason: false };
+  const evaluation: Evaluation = {
+    normalised,
+    matches: [],
+    rules: [],
+    decision: "none",
+    requireReason: false,
+  };
 
   if (input.intendedEnv !== undefined && !policy.environments[input.intendedEnv]) {
     const known = Object.keys(policy.environments);
     evaluation.blocked = {
       reason: `--env ${input.intendedEnv}: the policy defines no environment of that name`,
-      hint: known.length ? `environments in the policy: ${known.join(", ")}` : "the policy defines no environments",
+      hint: known.length
+        ? `environments in the policy: ${known.join(", ")}`
+        : "the policy defines no environments",
     };
     return evaluation;
   }
@@ -82,21 +94,29 @@ export function evaluateCommand(input: {
     evaluation.matches.push(decide(policy, command, rules, resolution.environment));
   }
 
-  evaluation.rules = unique([...evaluation.rules, ...evaluation.matches.flatMap((m) => m.rules)], policy);
+  evaluation.rules = unique(
+    [...evaluation.rules, ...evaluation.matches.flatMap((m) => m.rules)],
+    policy,
+  );
   evaluation.requireReason = evaluation.rules.some((r) => r.requireReason);
   for (const match of evaluation.matches) {
     evaluation.decision =
-      evaluation.decision === "none" ? match.decision : stricter(evaluation.decision, match.decision);
+      evaluation.decision === "none"
+        ? match.decision
+        : stricter(evaluation.decision, match.decision);
   }
 
-  const environments = new Map(evaluation.matches.map((m) => [`${m.environment.known}:${m.environment.name}`, m.environment]));
+  const environments = new Map(
+    evaluation.matches.map((m) => [`${m.environment.known}:${m.environment.name}`, m.environment]),
+  );
   if (environments.size > 1) {
     evaluation.blocked ??= {
       reason: `the command targets more than one environment (${[...environments.values()].map((e) => e.name).join(", ")})`,
       hint: "run the steps for each environment separately, so each gets its own confirmation",
     };
   }
-  const decisive = evaluation.matches.find((m) => m.decision === evaluation.decision) ?? evaluation.matches[0];
+  const decisive =
+    evaluation.matches.find((m) => m.decision === evaluation.decision) ?? evaluation.matches[0];
   if (decisive) evaluation.environment = decisive.environment;
 
   if (unparsable && policy.unparsableScripts === "block") {
@@ -108,7 +128,12 @@ export function evaluateCommand(input: {
   if (!evaluation.blocked && decisive?.decision === "deny") {
     evaluation.blocked = denial(decisive);
   }
-  if (!evaluation.blocked && evaluation.environment && !evaluation.environment.known && policy.unknownEnvironment === "deny") {
+  if (
+    !evaluation.blocked &&
+    evaluation.environment &&
+    !evaluation.environment.known &&
+    policy.unknownEnvironment === "deny"
+  ) {
     evaluation.blocked = {
       reason: `preflight cannot tell which environment this targets${evaluation.environment.target ? ` ('${evaluation.environment.target}')` : ""}, and the policy denies unknown environments`,
       hint: "add the target to an environment's match.target in the policy, or name the target explicitly",
@@ -117,7 +142,12 @@ export function evaluateCommand(input: {
   return evaluation;
 }
 
-function decide(policy: Policy, command: SimpleCommand, rules: Rule[], environment: ResolvedEnvironment): MatchedCommand {
+function decide(
+  policy: Policy,
+  command: SimpleCommand,
+  rules: Rule[],
+  environment: ResolvedEnvironment,
+): MatchedCommand {
   let decision: Decision = "allow";
   let decidedBy = rules[0]!;
   for (const rule of rules) {
@@ -134,7 +164,11 @@ function decide(policy: Policy, command: SimpleCommand, rules: Rule[], environme
  * A rule's decision in an environment: its map by name, then "*"; without a map, confirm where
  * protected. An unknown environment is never treated as safe: at least confirm.
  */
-export function decisionOf(rule: Rule, environment: ResolvedEnvironment, _policy?: Policy): Decision {
+export function decisionOf(
+  rule: Rule,
+  environment: ResolvedEnvironment,
+  _policy?: Policy,
+): Decision {
   const fallback: Decision = environment.protected ? "confirm" : "allow";
   const byName = environment.known ? rule.decision?.[environment.name] : undefined;
   const decision = byName ?? rule.decision?.["*"] ?? fallback;
@@ -151,7 +185,9 @@ function denial(match: MatchedCommand): Refusal {
       : `in ${env.name} (environment from ${env.source}${env.target && env.target !== env.name ? ` '${env.target}'` : ""})`;
   return {
     reason: `rule '${rule.id}' denies this ${where}.${what}`,
-    hint: rule.hint ?? `this cannot be run in ${env.name} through preflight; if it must happen, change the policy through review`,
+    hint:
+      rule.hint ??
+      `this cannot be run in ${env.name} through preflight; if it must happen, change the policy through review`,
     rule,
   };
 }

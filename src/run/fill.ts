@@ -1,5 +1,5 @@
 /** Fills a run spec's templates: argv elements as plain text, shell strings shell-quoted. */
-import { type TemplateLookup, fillArgv, fillShell } from "../command/template.js";
+import { fillArgv, fillShell, type TemplateLookup } from "../command/template.js";
 import type { RunSpec } from "../policy/types.js";
 
 export function fillRunSpec(spec: RunSpec, lookup: TemplateLookup): RunSpec {

@@ -18,7 +18,10 @@ export interface Guard {
   lookup: TemplateLookup;
 }
 
-export function guardsOf(evaluation: Evaluation, vars: Record<string, string | undefined>): Guard[] {
+export function guardsOf(
+  evaluation: Evaluation,
+  vars: Record<string, string | undefined>,
+): Guard[] {
   return evaluation.matches.flatMap((match) => {
     const commandVars = effectiveVars(vars, match.command);
     return match.rules.map((rule) => ({

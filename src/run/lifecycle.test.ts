@@ -73,9 +73,16 @@ function ports(w: World, answers: (string | undefined)[] = []): RunPorts {
     if (argv.includes("pipelines")) {
       w.probeCalls++;
       const failing =
-        w.failProbe === "always" || (w.failProbe === "before" && w.probeCalls === 1) || (w.failProbe === "after" && w.probeCalls > 1);
-      if (failing) return { exitCode: null, stdout: "", stderr: "", failure: "'fly' was not found on PATH" };
-      return { exitCode: 0, stdout: JSON.stringify(w.pipelines.map((name) => ({ name }))), stderr: "" };
+        w.failProbe === "always" ||
+        (w.failProbe === "before" && w.probeCalls === 1) ||
+        (w.failProbe === "after" && w.probeCalls > 1);
+      if (failing)
+        return { exitCode: null, stdout: "", stderr: "", failure: "'fly' was not found on PATH" };
+      return {
+        exitCode: 0,
+        stdout: JSON.stringify(w.pipelines.map((name) => ({ name }))),
+        stderr: "",
+      };
     }
     if (argv.includes("restore")) {
       w.rollback?.(w);
@@ -130,10 +137,21 @@ async function run(
   w: World,
   argv: string[],
   options: RunOptions = {},
-  extra: { mode?: "run" | "plan"; context?: Partial<RunContext>; answers?: (string | undefined)[]; policyText?: string } = {},
+  extra: {
+    mode?: "run" | "plan";
+    context?: Partial<RunContext>;
+    answers?: (string | undefined)[];
+    policyText?: string;
+  } = {},
 ) {
   return guardedRun(
-    { mode: extra.mode ?? "run", argv, policy: await policy(extra.policyText), options, context: context(extra.context) },
+    {
+      mode: extra.mode ?? "run",
+      argv,
+      policy: await policy(extra.policyText),
+      options,
+      context: context(extra.context),
+    },
     ports(w, extra.answers),
   );
 }
@@ -177,7 +195,11 @@ describe("guardedRun", () => {
   it("runs with the right --confirm and verifies the change", async () => {
     const w = world();
     const result = await run(w, destroyStaging, { confirm: "staging" });
-    expect(result).toMatchObject({ outcome: "ok", exitCode: 0, confirmation: { required: true, given: true, method: "flag" } });
+    expect(result).toMatchObject({
+      outcome: "ok",
+      exitCode: 0,
+      confirmation: { required: true, given: true, method: "flag" },
+    });
     expect(w.pipelines).toEqual(["other", "third"]);
     expect(result.diff.removed.map((e) => e.entry)).toEqual([{ name: "main" }]);
     expect(result.violations).toEqual([]);
@@ -185,31 +207,53 @@ describe("guardedRun", () => {
 
   it("on a terminal, runs only when the exact environment name is typed", async () => {
     const typo = world();
-    const refused = await run(typo, destroyStaging, {}, { context: { interactive: true }, answers: ["stagin"] });
+    const refused = await run(
+      typo,
+      destroyStaging,
+      {},
+      { context: { interactive: true }, answers: ["stagin"] },
+    );
     expect(refused.outcome).toBe("confirmation-required");
     expect(refused.confirmation.method).toBe("typed");
     expect(typo.prompts).toEqual(["staging"]);
     expect(typo.ran).toEqual([]);
 
     const right = world();
-    const ran = await run(right, destroyStaging, {}, { context: { interactive: true }, answers: ["staging"] });
+    const ran = await run(
+      right,
+      destroyStaging,
+      {},
+      { context: { interactive: true }, answers: ["staging"] },
+    );
     expect(ran.outcome).toBe("ok");
     expect(right.ran).toHaveLength(1);
   });
 
   it("treats a cancelled prompt as a refusal", async () => {
     const w = world();
-    const result = await run(w, destroyStaging, {}, { context: { interactive: true }, answers: [undefined] });
+    const result = await run(
+      w,
+      destroyStaging,
+      {},
+      { context: { interactive: true }, answers: [undefined] },
+    );
     expect(result.outcome).toBe("confirmation-required");
     expect(w.ran).toEqual([]);
   });
 
   it("stops on a failed pre-check before snapshotting or running", async () => {
     const w = world();
-    const result = await run(w, ["fly", "-t", "staging", "destroy-pipeline", "-p", "missing"], { confirm: "staging" });
+    const result = await run(w, ["fly", "-t", "staging", "destroy-pipeline", "-p", "missing"], {
+      confirm: "staging",
+    });
     expect(result).toMatchObject({ outcome: "check-failed", exitCode: 67 });
     expect(result.checks).toEqual([
-      { name: "pipeline exists", rule: "destroy", status: "fail", detail: "exit 1, expected 0: pipeline not found" },
+      {
+        name: "pipeline exists",
+        rule: "destroy",
+        status: "fail",
+        detail: "exit 1, expected 0: pipeline not found",
+      },
     ]);
     expect(w.probeCalls).toBe(0);
     expect(w.ran).toEqual([]);
@@ -238,9 +282,15 @@ describe("guardedRun", () => {
       },
     });
     const result = await run(w, destroyStaging, { confirm: "staging" });
-    expect(result).toMatchObject({ outcome: "verification-failed", exitCode: 70, rollback: { attempted: false } });
+    expect(result).toMatchObject({
+      outcome: "verification-failed",
+      exitCode: 70,
+      rollback: { attempted: false },
+    });
     const only = result.violations.find((v) => v.expectation === "removed.only");
-    expect(only?.entries).toEqual([{ state: "pipelines", key: { name: "other" }, entry: { name: "other" } }]);
+    expect(only?.entries).toEqual([
+      { state: "pipelines", key: { name: "other" }, entry: { name: "other" } },
+    ]);
     expect(result.violations.map((v) => v.expectation)).toContain("removed.max");
   });
 
@@ -255,8 +305,17 @@ describe("guardedRun", () => {
         world.pipelines = ["main", "other", "third"];
       },
     });
-    const result = await run(w, destroyStaging, { confirm: "staging" }, { policyText: withRollback });
-    expect(result).toMatchObject({ outcome: "verification-failed-restored", exitCode: 69, rollback: { attempted: true, succeeded: true } });
+    const result = await run(
+      w,
+      destroyStaging,
+      { confirm: "staging" },
+      { policyText: withRollback },
+    );
+    expect(result).toMatchObject({
+      outcome: "verification-failed-restored",
+      exitCode: 69,
+      rollback: { attempted: true, succeeded: true },
+    });
     expect(w.pipelines).toEqual(["main", "other", "third"]);
   });
 
@@ -271,14 +330,25 @@ describe("guardedRun", () => {
         world.pipelines = ["other", "third"];
       },
     });
-    const result = await run(w, destroyStaging, { confirm: "staging" }, { policyText: withRollback });
-    expect(result).toMatchObject({ outcome: "verification-failed", exitCode: 70, rollback: { attempted: true, succeeded: false } });
+    const result = await run(
+      w,
+      destroyStaging,
+      { confirm: "staging" },
+      { policyText: withRollback },
+    );
+    expect(result).toMatchObject({
+      outcome: "verification-failed",
+      exitCode: 70,
+      rollback: { attempted: true, succeeded: false },
+    });
     expect(result.rollback.detail).toContain("still differs");
   });
 
   it("does not start a protected run whose audit record cannot be written", async () => {
     const w = world({ auditBroken: true });
-    const result = await run(w, ["fly", "-t", "prod", "destroy-pipeline", "-p", "main"], { confirm: "production" });
+    const result = await run(w, ["fly", "-t", "prod", "destroy-pipeline", "-p", "main"], {
+      confirm: "production",
+    });
     expect(result).toMatchObject({ outcome: "internal-error", exitCode: 71 });
     expect(w.ran).toEqual([]);
     expect(result.auditFailure?.record).toMatchObject({ outcome: "internal-error" });
@@ -293,7 +363,12 @@ describe("guardedRun", () => {
 
   it("plan runs checks and probes but never prompts, executes or audits", async () => {
     const w = world();
-    const result = await run(w, destroyStaging, {}, { mode: "plan", context: { interactive: true } });
+    const result = await run(
+      w,
+      destroyStaging,
+      {},
+      { mode: "plan", context: { interactive: true } },
+    );
     expect(result.outcome).toBe("confirmation-required");
     expect(result.checks[0]?.status).toBe("pass");
     expect(result.probes).toEqual([{ name: "pipelines", rule: "destroy", before: 3 }]);
@@ -303,12 +378,20 @@ describe("guardedRun", () => {
   });
 
   it("requires a reason where a rule says so", async () => {
-    const text = POLICY.replace("    decision: { production: confirm", "    require-reason: true\n    decision: { production: confirm");
+    const text = POLICY.replace(
+      "    decision: { production: confirm",
+      "    require-reason: true\n    decision: { production: confirm",
+    );
     const w = world();
     const refused = await run(w, destroyStaging, { confirm: "staging" }, { policyText: text });
     expect(refused.outcome).toBe("confirmation-required");
     expect(refused.message).toContain("requires a reason");
-    const given = await run(w, destroyStaging, { confirm: "staging", reason: "INC-42 cleanup" }, { policyText: text });
+    const given = await run(
+      w,
+      destroyStaging,
+      { confirm: "staging", reason: "INC-42 cleanup" },
+      { policyText: text },
+    );
     expect(given.outcome).toBe("ok");
     expect(w.audit.at(-1)).toMatchObject({ reason: "INC-42 cleanup" });
   });

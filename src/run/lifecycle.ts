@@ -4,15 +4,16 @@
  * roll back where allowed, and audit. It returns data; rendering and the exit code are
  * decided at the edge.
  */
+
+import { checkKind } from "../checks/registry.js";
 import { describeExpectations } from "../diff/describe.js";
 import { emptyDiff } from "../diff/types.js";
 import type { Policy, Selector } from "../policy/types.js";
 import { toAuditRecord } from "../report/json.js";
-import { checkKind } from "../checks/registry.js";
 import { obtainConfirmation } from "./confirm.js";
 import { type Evaluation, evaluateCommand } from "./evaluate.js";
 import { type Guard, guardsOf } from "./guards.js";
-import { type Outcome, exitCodeFor } from "./outcome.js";
+import { exitCodeFor, type Outcome } from "./outcome.js";
 import type { RunContext, RunPorts } from "./ports.js";
 import type { CheckResult, RunResult } from "./result.js";
 import { rollBack } from "./rollback.js";
@@ -51,7 +52,8 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
   }
 
   if (evaluation.decision === "none") {
-    if (input.mode === "plan") return finish("no-rule", "no rule matches this command; preflight would run it unguarded");
+    if (input.mode === "plan")
+      return finish("no-rule", "no rule matches this command; preflight would run it unguarded");
     return execute(result, [], undefined, input, ports, started);
   }
 
@@ -64,12 +66,20 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
 
   let before: SnapshotSet | undefined;
   if (failed.length === 0) {
-    if (guards.some((g) => g.rule.state.length > 0)) ports.presenter.progress("taking the before-snapshot");
-    before = await takeSnapshots(guards, { runner: ports.runner, cwd: input.context.cwd, readOnlyOnly });
+    if (guards.some((g) => g.rule.state.length > 0))
+      ports.presenter.progress("taking the before-snapshot");
+    before = await takeSnapshots(guards, {
+      runner: ports.runner,
+      cwd: input.context.cwd,
+      readOnlyOnly,
+    });
     result.probes = [
       ...before.snapshots.map((s) => ({ name: s.state, rule: s.rule, before: s.entries.length })),
       ...before.failures.map((f) => ({ name: f.name, rule: f.rule, problem: f.problem })),
-      ...before.skipped.map((s) => ({ ...s, problem: "not run by plan: the policy does not mark it read-only" })),
+      ...before.skipped.map((s) => ({
+        ...s,
+        problem: "not run by plan: the policy does not mark it read-only",
+      })),
     ];
   }
 
@@ -109,7 +119,10 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
   result.confirmation.given = result.confirmation.required;
 
   if (input.mode === "plan") {
-    return finish("ok", `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`);
+    return finish(
+      "ok",
+      `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
+    );
   }
 
   if (evaluation.environment?.protected) {
@@ -143,12 +156,17 @@ async function execute(
       : `the command exited ${exit.exitCode}`;
 
   if (guards.length === 0 || !before || guards.every((g) => g.rule.state.length === 0)) {
-    const outcome: Outcome = exit.exitCode === 0 ? (guards.length === 0 ? "no-rule" : "ok") : "command-failed";
+    const outcome: Outcome =
+      exit.exitCode === 0 ? (guards.length === 0 ? "no-rule" : "ok") : "command-failed";
     return finalise(result, outcome, commandNote, undefined, input, ports, started);
   }
 
   ports.presenter.progress("taking the after-snapshot");
-  const after = await takeSnapshots(guards, { runner: ports.runner, cwd: input.context.cwd, readOnlyOnly: false });
+  const after = await takeSnapshots(guards, {
+    runner: ports.runner,
+    cwd: input.context.cwd,
+    readOnlyOnly: false,
+  });
   for (const probe of result.probes) {
     const snapshot = after.snapshots.find((s) => s.rule === probe.rule && s.state === probe.name);
     if (snapshot) probe.after = snapshot.entries.length;
@@ -163,7 +181,15 @@ async function execute(
   if (verification.violations.length === 0) {
     const outcome: Outcome = exit.exitCode === 0 ? "ok" : "command-failed";
     const verified = "the after-state satisfies the policy";
-    return finalise(result, outcome, `${commandNote}; ${verified}`, undefined, input, ports, started);
+    return finalise(
+      result,
+      outcome,
+      `${commandNote}; ${verified}`,
+      undefined,
+      input,
+      ports,
+      started,
+    );
   }
 
   const rollback = await rollBack(verification.failedGuards, before, {
@@ -178,12 +204,22 @@ async function execute(
   };
   const what = `${commandNote}; the after-state broke the policy (${verification.violations.map((v) => v.message).join("; ")})`;
   if (rollback.succeeded) {
-    return finalise(result, "verification-failed-restored", `${what}; the rollback restored the before-state`, "find out why the command changed more than expected before running it again", input, ports, started);
+    return finalise(
+      result,
+      "verification-failed-restored",
+      `${what}; the rollback restored the before-state`,
+      "find out why the command changed more than expected before running it again",
+      input,
+      ports,
+      started,
+    );
   }
   return finalise(
     result,
     "verification-failed",
-    rollback.attempted ? `${what}; the rollback did not restore it (${rollback.detail})` : `${what}; nothing was rolled back`,
+    rollback.attempted
+      ? `${what}; the rollback did not restore it (${rollback.detail})`
+      : `${what}; nothing was rolled back`,
     "restore the entries listed in the report by hand; the report and the audit log list exactly what changed",
     input,
     ports,
@@ -191,12 +227,22 @@ async function execute(
   );
 }
 
-async function runChecks(guards: Guard[], input: RunInput, ports: RunPorts, readOnlyOnly: boolean): Promise<CheckResult[]> {
+async function runChecks(
+  guards: Guard[],
+  input: RunInput,
+  ports: RunPorts,
+  readOnlyOnly: boolean,
+): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   for (const guard of guards) {
     for (const spec of guard.rule.checks) {
       if (readOnlyOnly && !spec.readOnly) {
-        results.push({ name: spec.name, rule: guard.rule.id, status: "skipped", detail: "not run by plan: not marked read-only" });
+        results.push({
+          name: spec.name,
+          rule: guard.rule.id,
+          status: "skipped",
+          detail: "not run by plan: not marked read-only",
+        });
         continue;
       }
       try {
@@ -208,7 +254,12 @@ async function runChecks(guards: Guard[], input: RunInput, ports: RunPorts, read
         });
         results.push({ name: spec.name, rule: guard.rule.id, ...outcome });
       } catch (error) {
-        results.push({ name: spec.name, rule: guard.rule.id, status: "fail", detail: `could not run: ${(error as Error).message}` });
+        results.push({
+          name: spec.name,
+          rule: guard.rule.id,
+          status: "fail",
+          detail: `could not run: ${(error as Error).message}`,
+        });
       }
     }
   }
@@ -247,7 +298,9 @@ function initialResult(input: RunInput, evaluation: Evaluation, started: Date): 
       : null,
     checks: [],
     probes: [],
-    expected: guards.flatMap((g) => (g.rule.expect ? [{ rule: g.rule.id, text: safeDescribe(g) }] : [])),
+    expected: guards.flatMap((g) =>
+      g.rule.expect ? [{ rule: g.rule.id, text: safeDescribe(g) }] : [],
+    ),
     predicted: null,
     diff: emptyDiff(),
     violations: [],
@@ -289,7 +342,12 @@ function finalise(
 
 /** Writes the audit record; a record that cannot be written is never silently lost. */
 function recordAudit(result: RunResult, input: RunInput, ports: RunPorts): void {
-  const context = { user: input.context.user, host: input.context.host, cwd: input.context.cwd, ci: input.context.ci };
+  const context = {
+    user: input.context.user,
+    host: input.context.host,
+    cwd: input.context.cwd,
+    ci: input.context.ci,
+  };
   try {
     ports.audit.append(toAuditRecord(result, context));
   } catch (error) {
@@ -300,8 +358,12 @@ function recordAudit(result: RunResult, input: RunInput, ports: RunPorts): void 
       result.outcome = "internal-error";
       result.exitCode = exitCodeFor("internal-error", result.commandExitCode);
       result.message = `the audit record could not be written (${(error as Error).message}); what happened: ${before}`;
-      result.hint = "the record is printed below so that it is not lost; fix the audit log and keep this output";
+      result.hint =
+        "the record is printed below so that it is not lost; fix the audit log and keep this output";
     }
-    result.auditFailure = { error: (error as Error).message, record: toAuditRecord(result, context) };
+    result.auditFailure = {
+      error: (error as Error).message,
+      record: toAuditRecord(result, context),
+    };
   }
 }

@@ -3,8 +3,8 @@
  * snapshots again, and count it restored only when they equal the before-state.
  */
 import { isEmptyDiff } from "../diff/diff.js";
-import type { Guard } from "./guards.js";
 import { fillRunSpec } from "./fill.js";
+import type { Guard } from "./guards.js";
 import type { ProcessRunner } from "./ports.js";
 import { type SnapshotSet, takeSnapshots } from "./snapshots.js";
 import { guardDiff } from "./verify.js";
@@ -40,16 +40,21 @@ export async function rollBack(
         cwd: options.cwd,
       });
     } catch (error) {
-      problems.push(`rule ${guard.rule.id}: rollback could not start (${(error as Error).message})`);
+      problems.push(
+        `rule ${guard.rule.id}: rollback could not start (${(error as Error).message})`,
+      );
       continue;
     }
     if (output.exitCode !== 0) {
-      problems.push(`rule ${guard.rule.id}: rollback ${output.failure ?? `exited ${output.exitCode}`}`);
+      problems.push(
+        `rule ${guard.rule.id}: rollback ${output.failure ?? `exited ${output.exitCode}`}`,
+      );
     }
   }
 
   const again = await takeSnapshots(failedGuards, { ...options, readOnlyOnly: false });
-  for (const f of again.failures) problems.push(`snapshot '${f.name}' after rollback could not be taken (${f.problem})`);
+  for (const f of again.failures)
+    problems.push(`snapshot '${f.name}' after rollback could not be taken (${f.problem})`);
   for (const guard of failedGuards) {
     const left = guardDiff(guard, before.snapshots, again.snapshots);
     if (!isEmptyDiff(left)) {
@@ -61,7 +66,8 @@ export async function rollBack(
   return {
     attempted: true,
     succeeded: problems.length === 0,
-    detail: problems.length === 0 ? "the state equals the before-snapshot again" : problems.join("; "),
+    detail:
+      problems.length === 0 ? "the state equals the before-snapshot again" : problems.join("; "),
     restoredSnapshots: again,
   };
 }

@@ -39,7 +39,8 @@ export async function takeSnapshots(
         });
         result.snapshots.push({ state: spec.name, rule: guard.rule.id, key: spec.key, entries });
       } catch (error) {
-        const problem = error instanceof ProbeError || error instanceof Error ? error.message : String(error);
+        const problem =
+          error instanceof ProbeError || error instanceof Error ? error.message : String(error);
         result.failures.push({ ...id, problem });
       }
     }

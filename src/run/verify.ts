@@ -18,7 +18,11 @@ export interface Verification {
   failedGuards: Guard[];
 }
 
-export function verifyGuards(guards: readonly Guard[], before: SnapshotSet, after: SnapshotSet): Verification {
+export function verifyGuards(
+  guards: readonly Guard[],
+  before: SnapshotSet,
+  after: SnapshotSet,
+): Verification {
   const diffs: StateDiff[] = [];
   const violations: Violation[] = [];
   const failedGuards: Guard[] = [];
@@ -52,7 +56,11 @@ export function verifyGuards(guards: readonly Guard[], before: SnapshotSet, afte
 }
 
 /** The diff of one guard's probes. */
-export function guardDiff(guard: Guard, before: readonly Snapshot[], after: readonly Snapshot[]): StateDiff {
+export function guardDiff(
+  guard: Guard,
+  before: readonly Snapshot[],
+  after: readonly Snapshot[],
+): StateDiff {
   const diffs: StateDiff[] = [];
   for (const spec of guard.rule.state) {
     const b = before.find((s) => s.rule === guard.rule.id && s.state === spec.name);
@@ -68,7 +76,10 @@ export function fillSelector(selector: Selector, guard: Guard): Selector {
   return Object.fromEntries(keys.map((k, i) => [k, values[i]!]));
 }
 
-function fillChange<C extends { kind: string; only?: Selector; never?: Selector }>(c: C, fill: (s: Selector) => Selector): C {
+function fillChange<C extends { kind: string; only?: Selector; never?: Selector }>(
+  c: C,
+  fill: (s: Selector) => Selector,
+): C {
   if (c.kind !== "limit") return c;
   return { ...c, ...(c.only && { only: fill(c.only) }), ...(c.never && { never: fill(c.never) }) };
 }

@@ -12,7 +12,8 @@ export const runProbe: StateKind = {
   async snapshot(spec, { runner, lookup, env, cwd }) {
     const command = fillRunSpec(spec.run, lookup);
     const output = await runner.capture(command, { timeoutMs: spec.timeoutMs, env, cwd });
-    if (output.exitCode === null) throw new ProbeError(`could not run: ${output.failure ?? "unknown error"}`);
+    if (output.exitCode === null)
+      throw new ProbeError(`could not run: ${output.failure ?? "unknown error"}`);
     if (output.exitCode !== 0) {
       const said = redactText(output.stderr.trim().split("\n")[0] ?? "");
       throw new ProbeError(`exited ${output.exitCode}${said ? `: ${said}` : ""}`);
@@ -34,7 +35,9 @@ export function parseJsonEntries(text: string): Entry[] {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ProbeError(`did not print JSON (${(error as Error).message}); use format: lines for plain text`);
+    throw new ProbeError(
+      `did not print JSON (${(error as Error).message}); use format: lines for plain text`,
+    );
   }
   if (!Array.isArray(data)) throw new ProbeError("printed JSON that is not an array of objects");
   return data.map((item, i) => {
