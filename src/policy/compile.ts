@@ -4,7 +4,7 @@
  * that span them live in `merge.ts`.
  */
 import type { Document, LineCounter } from "yaml";
-import { positionOf } from "./positions.js";
+import { positionOf, positionOfKey } from "./positions.js";
 import type { PolicyFile, RuleInput } from "./schema.js";
 import type {
   ChangeExpectation,
@@ -47,7 +47,8 @@ export function compilePolicyFile(
       ...(env.description !== undefined && { description: env.description }),
       targets: list(env.match?.target),
       vars: env.match?.vars ?? {},
-      source: at("environments", name),
+      // The name's own line, which is where a reader looks for an environment.
+      source: { file, ...positionOfKey(doc, lc, ["environments"], name) },
     };
   }
 
