@@ -5,12 +5,10 @@
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { PolicyError } from "../errors.js";
+import { packageRoot } from "../util/package-root.js";
 
-export const BUNDLED_POLICY = fileURLToPath(
-  new URL("../../policies/default.yaml", import.meta.url),
-);
+export const BUNDLED_POLICY = join(packageRoot(), "policies", "default.yaml");
 
 export interface PolicySource {
   files: string[];

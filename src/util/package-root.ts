@@ -1,0 +1,17 @@
+/**
+ * The folder preflight is installed in (the one holding its package.json and policies/).
+ * Found by walking up from this module, because the build may bundle it into a file at any
+ * depth under dist/, and the tests run it straight from src/.
+ */
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let depth = 0; depth < 5; depth++) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "policies"))) return dir;
+    dir = dirname(dir);
+  }
+  throw new Error("preflight cannot find its own installation folder (package.json and policies/)");
+}
