@@ -53,7 +53,7 @@ function checkChange(
     if (outside.length > 0) {
       violations.push({
         expectation: `${kind}.only`,
-        message: `only entries matching ${describeSelector(only)} may be ${kind}, but ${count(outside.length)} other ${outside.length === 1 ? "was" : "were"}`,
+        message: `only entries matching ${describeSelector(only)} may be ${kind}, but ${outside.length} other ${outside.length === 1 ? "entry was" : "entries were"}`,
         entries: outside,
       });
     }

@@ -39,13 +39,9 @@ function translate(pattern: string): string {
     } else if (c === "?") {
       out += ".";
     } else if (c === "[") {
-      const end = pattern.indexOf("]", i + 2);
-      if (end === -1) throw new GlobError(`glob ${JSON.stringify(pattern)} has '[' without ']'`);
-      let body = pattern.slice(i + 1, end);
-      const negate = body.startsWith("!") || body.startsWith("^");
-      if (negate) body = body.slice(1);
-      out += `[${negate ? "^" : ""}${body.replace(/[\\\]^]/g, "\\$&")}]`;
-      i = end;
+      const set = readSet(pattern, i);
+      out += set.regex;
+      i = set.end;
     } else if (c === "{") {
       braceDepth++;
       out += "(?:";
@@ -60,6 +56,31 @@ function translate(pattern: string): string {
   }
   if (braceDepth > 0) throw new GlobError(`glob ${JSON.stringify(pattern)} has '{' without '}'`);
   return out;
+}
+
+/**
+ * A `[...]` set starting at `start`: `!` or `^` negates, a `]` first is a member (POSIX), and
+ * `\` escapes the next character. Returns the regex class and the index of the closing `]`.
+ */
+function readSet(pattern: string, start: number): { regex: string; end: number } {
+  let i = start + 1;
+  const negate = pattern[i] === "!" || pattern[i] === "^";
+  if (negate) i++;
+  let body = "";
+  for (let first = true; i < pattern.length; i++, first = false) {
+    const c = pattern[i]!;
+    if (c === "]" && !first) return { regex: `[${negate ? "^" : ""}${body}]`, end: i };
+    if (c === "\\") {
+      const next = pattern[++i];
+      if (next === undefined) break;
+      body += next === "-" ? "\\-" : escapeRegExp(next);
+    } else if (c === "-") {
+      body += "-";
+    } else {
+      body += escapeRegExp(c);
+    }
+  }
+  throw new GlobError(`glob ${JSON.stringify(pattern)} has '[' without ']'`);
 }
 
 function escapeRegExp(c: string): string {
