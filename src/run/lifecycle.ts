@@ -202,7 +202,8 @@ async function execute(
     succeeded: rollback.succeeded,
     ...(rollback.detail !== undefined && { detail: rollback.detail }),
   };
-  const what = `${commandNote}; the after-state broke the policy (${verification.violations.map((v) => v.message).join("; ")})`;
+  const count = verification.violations.length;
+  const what = `${commandNote}; the after-state broke the policy (${count} violation${count === 1 ? "" : "s"}: ${verification.violations.map((v) => v.expectation).join(", ")})`;
   if (rollback.succeeded) {
     return finalise(
       result,
