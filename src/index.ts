@@ -3,6 +3,7 @@
  * codes. This is the only module that calls process.exit.
  */
 import { homedir } from "node:os";
+import { isatty } from "node:tty";
 import type { CliContext } from "./cli/context.js";
 import { readRunArgv } from "./cli/fast-argv.js";
 import { InternalError, PolicyError, UsageError } from "./errors.js";
@@ -17,8 +18,9 @@ async function main(args: string[]): Promise<number> {
     home: homedir(),
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
-    interactive: isInteractive(Boolean(process.stdin.isTTY), env),
-    color: useColor(Boolean(process.stderr.isTTY), env, false),
+    // isatty(fd) rather than process.stdin.isTTY: the latter builds the stdin stream (~3 ms).
+    interactive: isInteractive(isatty(0), env),
+    color: useColor(isatty(2), env, false),
   };
   try {
     const fast = readRunArgv(args);

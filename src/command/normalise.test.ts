@@ -97,7 +97,6 @@ describe("normaliseCommand strips wrappers", () => {
   it.each<[string, string[]]>([
     ["command -v only looks a name up", ["command", "-v", "fly"]],
     ["command -V too", ["command", "-V", "fly"]],
-    ["xargs is not a wrapper", ["xargs", "fly", "-t", "prod"]],
     ["a bare env is the program", ["env"]],
     ["env with only options", ["env", "-i"]],
     ["env with only assignments", ["env", "X=1"]],
@@ -331,5 +330,37 @@ describe("scripts that cannot be unpacked", () => {
     const result = normaliseCommand(["env", "-S", "fly x; rm -rf /"]);
     expect(result.unparsable?.reason).toContain("env -S");
     expect(result.commands).toEqual([]);
+  });
+});
+
+describe("xargs", () => {
+  it("strips xargs and its options, and marks the arguments it adds at run time as unknown", () => {
+    const result = normaliseCommand([
+      "xargs",
+      "-n",
+      "1",
+      "-P4",
+      "fly",
+      "-t",
+      "prod",
+      "destroy-pipeline",
+      "-p",
+    ]);
+    expect(result.commands).toHaveLength(1);
+    const [command] = result.commands;
+    expect(command?.argv).toEqual([
+      "fly",
+      "-t",
+      "prod",
+      "destroy-pipeline",
+      "-p",
+      "<arguments from xargs>",
+    ]);
+    expect(command?.dynamic).toEqual([false, false, false, false, false, true]);
+    expect(command?.via).toEqual(["xargs"]);
+  });
+
+  it("leaves a bare xargs (which runs echo) alone", () => {
+    expect(normaliseCommand(["xargs"]).commands[0]?.argv).toEqual(["xargs"]);
   });
 });

@@ -70,6 +70,7 @@ function normaliseWords(
   let dynamic = [...inputDynamic];
   const env = cloneEnv(context.env);
   const via = [...context.via];
+  let addsArguments = false;
   let i = 0;
   for (;;) {
     i = takeAssignments(words, i, env);
@@ -102,9 +103,16 @@ function normaliseWords(
     const next = spec && optionsEnd(words, i, spec);
     if (next === undefined || !hasCommand(words, next)) break;
     via.push(name);
+    addsArguments ||= spec?.addsArguments === true;
     i = next;
   }
   const argv = words.slice(i);
+  let argvDynamic = dynamic.slice(i);
+  if (addsArguments && argv.length > 0) {
+    // xargs appends words read at run time: the command's full arguments are unknown here.
+    argv.push("<arguments from xargs>");
+    argvDynamic = [...argvDynamic, true];
+  }
   if (argv.length === 0) return;
   const refusal = context.script === undefined ? undefined : refuseScriptBuiltin(argv);
   if (refusal !== undefined) {
@@ -113,7 +121,7 @@ function normaliseWords(
   }
   // A plain object for callers; fromEntries keeps even a variable named __proto__ as data.
   const assignments = Object.fromEntries(Object.entries(env.assignments));
-  out.commands.push({ ...env, argv, dynamic: dynamic.slice(i), assignments, via });
+  out.commands.push({ ...env, argv, dynamic: argvDynamic, assignments, via });
 }
 
 function unpackScript(

@@ -10,6 +10,8 @@ export interface OptionSpec {
   numeric?: boolean;
   /** Positional words before the command (timeout's DURATION). */
   positionals?: number;
+  /** The wrapper adds arguments of its own at run time (xargs reads them from stdin). */
+  addsArguments?: boolean;
 }
 
 /**
@@ -85,4 +87,20 @@ export const WRAPPERS: ReadonlyMap<string, OptionSpec> = new Map<string, OptionS
   ["builtin", {}],
   ["timeout", { shortValue: "sk", longValue: ["--signal", "--kill-after"], positionals: 1 }],
   ["stdbuf", { shortValue: "ioe", longValue: ["--input", "--output", "--error"] }],
+  [
+    "xargs",
+    {
+      shortValue: "adEILnPs",
+      longValue: [
+        "--arg-file",
+        "--delimiter",
+        "--max-lines",
+        "--max-args",
+        "--max-procs",
+        "--max-chars",
+        "--process-slot-var",
+      ],
+      addsArguments: true,
+    },
+  ],
 ]);

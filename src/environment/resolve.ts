@@ -27,7 +27,7 @@ export interface ResolvedEnvironment {
 
 export type EnvironmentResolution =
   | { ok: true; environment: ResolvedEnvironment }
-  | { ok: false; contradiction: string; hint: string };
+  | { ok: false; contradiction: string; hint: string; detected?: ResolvedEnvironment };
 
 export function resolveEnvironment(input: {
   policy: Policy;
@@ -64,6 +64,8 @@ export function resolveEnvironment(input: {
     if (found && !(found.known && found.name === input.intended)) {
       return {
         ok: false,
+        // What the command really targets still goes in the report and the audit record.
+        detected: found,
         contradiction: `you said --env ${input.intended}, but the command targets ${describe(found)}`,
         hint: found.known
           ? `if you meant ${found.name}, say --env ${found.name}; otherwise fix the command's target`

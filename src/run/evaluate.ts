@@ -89,6 +89,9 @@ export function evaluateCommand(input: {
     if (!resolution.ok) {
       evaluation.rules = unique([...evaluation.rules, ...rules]);
       evaluation.blocked ??= { reason: resolution.contradiction, hint: resolution.hint };
+      if (resolution.detected) {
+        evaluation.matches.push(decide(policy, command, rules, resolution.detected));
+      }
       continue;
     }
     evaluation.matches.push(decide(policy, command, rules, resolution.environment));

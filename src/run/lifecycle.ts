@@ -1,24 +1,16 @@
 /**
  * One guarded run (or plan), as a function of its ports: evaluate the command against the
- * policy, run the checks, snapshot, show the plan, confirm, execute, snapshot again, verify,
- * roll back where allowed, and audit. It returns data; rendering and the exit code are
- * decided at the edge.
+ * policy, then either refuse it, run it unguarded (no rule matched) or hand it to the guarded
+ * part (checks, snapshots, plan, confirmation, execution, verification, rollback), which is
+ * loaded only then. It returns data; rendering and the exit code are decided at the edge.
  */
-
-import { checkKind } from "../checks/registry.js";
-import { describeExpectations } from "../diff/describe.js";
-import { emptyDiff } from "../diff/types.js";
-import type { Policy, Selector } from "../policy/types.js";
-import { toAuditRecord } from "../report/json.js";
-import { obtainConfirmation } from "./confirm.js";
-import { type Evaluation, evaluateCommand } from "./evaluate.js";
-import { type Guard, guardsOf } from "./guards.js";
-import { exitCodeFor, type Outcome } from "./outcome.js";
+import type { Policy } from "../policy/types.js";
+import { evaluateCommand } from "./evaluate.js";
+import { finishRun } from "./finish.js";
+import { initialResult } from "./initial-result.js";
+import type { Outcome } from "./outcome.js";
 import type { RunContext, RunPorts } from "./ports.js";
-import type { CheckResult, RunResult } from "./result.js";
-import { rollBack } from "./rollback.js";
-import { type SnapshotSet, takeSnapshots } from "./snapshots.js";
-import { fillSelector, verifyGuards } from "./verify.js";
+import type { RunResult } from "./result.js";
 
 export interface RunOptions {
   env?: string;
@@ -44,327 +36,31 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
   });
   const result = initialResult(input, evaluation, started);
   const finish = (outcome: Outcome, message: string, hint?: string) =>
-    finalise(result, outcome, message, hint, input, ports, started);
+    finishRun(result, outcome, message, hint, input, ports, started);
 
   if (evaluation.blocked) {
     if (evaluation.rules.length > 0) await ports.presenter.showPlan(result);
     return finish("blocked", evaluation.blocked.reason, evaluation.blocked.hint);
   }
-
   if (evaluation.decision === "none") {
-    if (input.mode === "plan")
+    if (input.mode === "plan") {
       return finish("no-rule", "no rule matches this command; preflight would run it unguarded");
-    return execute(result, [], undefined, input, ports, started);
-  }
-
-  const guards = guardsOf(evaluation, input.context.env);
-  const readOnlyOnly = input.mode === "plan";
-
-  if (guards.some((g) => g.rule.checks.length > 0)) ports.presenter.progress("running checks");
-  result.checks = await runChecks(guards, input, ports, readOnlyOnly);
-  const failed = result.checks.filter((c) => c.status === "fail");
-
-  let before: SnapshotSet | undefined;
-  if (failed.length === 0) {
-    if (guards.some((g) => g.rule.state.length > 0))
-      ports.presenter.progress("taking the before-snapshot");
-    before = await takeSnapshots(guards, {
-      runner: ports.runner,
-      cwd: input.context.cwd,
-      readOnlyOnly,
-    });
-    result.probes = [
-      ...before.snapshots.map((s) => ({ name: s.state, rule: s.rule, before: s.entries.length })),
-      ...before.failures.map((f) => ({ name: f.name, rule: f.rule, problem: f.problem })),
-      ...before.skipped.map((s) => ({
-        ...s,
-        problem: "not run by plan: the policy does not mark it read-only",
-      })),
-    ];
-  }
-
-  await ports.presenter.showPlan(result);
-
-  if (failed.length > 0) {
-    return finish(
-      "check-failed",
-      `${failed.length === 1 ? "a pre-check failed" : `${failed.length} pre-checks failed`}: ${failed.map((c) => `${c.name} (${c.detail})`).join("; ")}; nothing was run`,
-      "fix what the check reports, then run the command again",
-    );
-  }
-  if (before && before.failures.length > 0) {
-    return finish(
-      "internal-error",
-      `the before-snapshot could not be taken: ${before.failures.map((f) => `${f.name}: ${f.problem}`).join("; ")}; nothing was run`,
-      "without a before-snapshot the change cannot be verified; fix the probe (or its access) and run again",
-    );
-  }
-
-  const confirmation = await obtainConfirmation({
-    needed: evaluation.decision === "confirm",
-    requireReason: evaluation.requireReason && input.mode === "run",
-    reasonRuleIds: evaluation.rules.filter((r) => r.requireReason).map((r) => r.id),
-    environment: evaluation.environment!,
-    ...(input.options.confirm !== undefined && { confirmFlag: input.options.confirm }),
-    ...(input.options.reason !== undefined && { reason: input.options.reason }),
-    // plan never prompts: it reports what run would need.
-    interactive: input.context.interactive && input.mode === "run",
-    prompter: ports.prompter,
-  });
-  result.reason = confirmation.reason;
-  result.confirmation.method = confirmation.method;
-  if (!confirmation.ok) {
-    return finish("confirmation-required", confirmation.message, confirmation.hint);
-  }
-  result.confirmation.given = result.confirmation.required;
-
-  if (input.mode === "plan") {
-    return finish(
-      "ok",
-      `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
-    );
-  }
-
-  if (evaluation.environment?.protected) {
-    try {
-      ports.audit.ensureWritable();
-    } catch (error) {
-      return finish(
-        "internal-error",
-        `the audit log cannot be written (${(error as Error).message}), so this protected run was not started`,
-        "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
-      );
     }
+    const exit = await ports.runner.runInherited(input.argv, { cwd: input.context.cwd });
+    result.commandExitCode = exit.exitCode;
+    return finish(exit.exitCode === 0 ? "no-rule" : "command-failed", describeExit(exit));
   }
-  return execute(result, guards, before, input, ports, started);
+  const { runGuarded } = await import("./guarded-run.js");
+  return runGuarded(result, evaluation, input, ports, started);
 }
 
-async function execute(
-  result: RunResult,
-  guards: Guard[],
-  before: SnapshotSet | undefined,
-  input: RunInput,
-  ports: RunPorts,
-  started: Date,
-): Promise<RunResult> {
-  const exit = await ports.runner.runInherited(input.argv, { cwd: input.context.cwd });
-  result.commandExitCode = exit.exitCode;
-  const commandNote = exit.failure
-    ? `the command could not run: ${exit.failure}`
-    : exit.signal
-      ? `the command was stopped by ${exit.signal}`
-      : `the command exited ${exit.exitCode}`;
-
-  if (guards.length === 0 || !before || guards.every((g) => g.rule.state.length === 0)) {
-    const outcome: Outcome =
-      exit.exitCode === 0 ? (guards.length === 0 ? "no-rule" : "ok") : "command-failed";
-    return finalise(result, outcome, commandNote, undefined, input, ports, started);
-  }
-
-  ports.presenter.progress("taking the after-snapshot");
-  const after = await takeSnapshots(guards, {
-    runner: ports.runner,
-    cwd: input.context.cwd,
-    readOnlyOnly: false,
-  });
-  for (const probe of result.probes) {
-    const snapshot = after.snapshots.find((s) => s.rule === probe.rule && s.state === probe.name);
-    if (snapshot) probe.after = snapshot.entries.length;
-    const failure = after.failures.find((f) => f.rule === probe.rule && f.name === probe.name);
-    if (failure) probe.problem = `after: ${failure.problem}`;
-  }
-  const verification = verifyGuards(guards, before, after);
-  result.diff = verification.diff;
-  result.violations = verification.violations;
-  result.snapshots = { before: before.snapshots, after: after.snapshots };
-
-  if (verification.violations.length === 0) {
-    const outcome: Outcome = exit.exitCode === 0 ? "ok" : "command-failed";
-    const verified = "the after-state satisfies the policy";
-    return finalise(
-      result,
-      outcome,
-      `${commandNote}; ${verified}`,
-      undefined,
-      input,
-      ports,
-      started,
-    );
-  }
-
-  const rollback = await rollBack(verification.failedGuards, before, {
-    runner: ports.runner,
-    cwd: input.context.cwd,
-    progress: ports.presenter.progress,
-  });
-  result.rollback = {
-    attempted: rollback.attempted,
-    succeeded: rollback.succeeded,
-    ...(rollback.detail !== undefined && { detail: rollback.detail }),
-  };
-  const count = verification.violations.length;
-  const what = `${commandNote}; the after-state broke the policy (${count} violation${count === 1 ? "" : "s"}: ${verification.violations.map((v) => v.expectation).join(", ")})`;
-  if (rollback.succeeded) {
-    return finalise(
-      result,
-      "verification-failed-restored",
-      `${what}; the rollback restored the before-state`,
-      "find out why the command changed more than expected before running it again",
-      input,
-      ports,
-      started,
-    );
-  }
-  return finalise(
-    result,
-    "verification-failed",
-    rollback.attempted
-      ? `${what}; the rollback did not restore it (${rollback.detail})`
-      : `${what}; nothing was rolled back`,
-    "restore the entries listed in the report by hand; the report and the audit log list exactly what changed",
-    input,
-    ports,
-    started,
-  );
-}
-
-async function runChecks(
-  guards: Guard[],
-  input: RunInput,
-  ports: RunPorts,
-  readOnlyOnly: boolean,
-): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  for (const guard of guards) {
-    for (const spec of guard.rule.checks) {
-      if (readOnlyOnly && !spec.readOnly) {
-        results.push({
-          name: spec.name,
-          rule: guard.rule.id,
-          status: "skipped",
-          detail: "not run by plan: not marked read-only",
-        });
-        continue;
-      }
-      try {
-        const outcome = await checkKind(spec).run(spec, {
-          runner: ports.runner,
-          lookup: guard.lookup,
-          env: guard.vars,
-          cwd: input.context.cwd,
-        });
-        results.push({ name: spec.name, rule: guard.rule.id, ...outcome });
-      } catch (error) {
-        results.push({
-          name: spec.name,
-          rule: guard.rule.id,
-          status: "fail",
-          detail: `could not run: ${(error as Error).message}`,
-        });
-      }
-    }
-  }
-  return results;
-}
-
-function initialResult(input: RunInput, evaluation: Evaluation, started: Date): RunResult {
-  const env = evaluation.environment;
-  const guards = guardsOf(evaluation, input.context.env);
-  return {
-    mode: input.mode,
-    outcome: "ok",
-    exitCode: 0,
-    commandExitCode: null,
-    command: [...input.argv],
-    normalised: evaluation.normalised.commands.map((c) => c.argv),
-    rules: evaluation.rules.map((r) => ({
-      id: r.id,
-      ...(r.description !== undefined && { description: r.description }),
-      file: r.source.file,
-      line: r.source.line,
-    })),
-    decision: evaluation.decision,
-    ...(evaluation.matches.length > 0 && {
-      decidedBy: evaluation.matches.find((m) => m.decision === evaluation.decision)?.decidedBy.id,
-    }),
-    environment: env
-      ? {
-          name: env.name,
-          protected: env.protected,
-          known: env.known,
-          source: env.source,
-          color: env.color,
-          ...(env.target !== undefined && { target: env.target }),
-        }
-      : null,
-    checks: [],
-    probes: [],
-    expected: guards.flatMap((g) =>
-      g.rule.expect ? [{ rule: g.rule.id, text: safeDescribe(g) }] : [],
-    ),
-    predicted: null,
-    diff: emptyDiff(),
-    violations: [],
-    confirmation: { required: evaluation.decision === "confirm", given: false, method: "none" },
-    rollback: { attempted: false, succeeded: null },
-    reason: input.options.reason?.trim() || null,
-    message: "",
-    policy: { files: input.policy.files, sha256: input.policy.sha256 },
-    startedAt: started.toISOString(),
-    durationMs: 0,
-  };
-}
-
-function safeDescribe(guard: Guard): string {
-  try {
-    return describeExpectations(guard.rule.expect!, (s: Selector) => fillSelector(s, guard));
-  } catch (error) {
-    return `cannot describe: ${(error as Error).message}`;
-  }
-}
-
-function finalise(
-  result: RunResult,
-  outcome: Outcome,
-  message: string,
-  hint: string | undefined,
-  input: RunInput,
-  ports: RunPorts,
-  started: Date,
-): RunResult {
-  result.outcome = outcome;
-  result.exitCode = exitCodeFor(outcome, result.commandExitCode);
-  result.message = message;
-  if (hint !== undefined) result.hint = hint;
-  result.durationMs = Math.max(0, ports.now().getTime() - started.getTime());
-  if (input.mode === "run") recordAudit(result, input, ports);
-  return result;
-}
-
-/** Writes the audit record; a record that cannot be written is never silently lost. */
-function recordAudit(result: RunResult, input: RunInput, ports: RunPorts): void {
-  const context = {
-    user: input.context.user,
-    host: input.context.host,
-    cwd: input.context.cwd,
-    ci: input.context.ci,
-  };
-  try {
-    ports.audit.append(toAuditRecord(result, context));
-  } catch (error) {
-    // A protected run was checked for a writable log before it started; failing now is rare,
-    // and still must not look like success. Elsewhere a warning keeps everyday commands usable.
-    if (result.environment?.protected) {
-      const before = `${result.outcome}: ${result.message}`;
-      result.outcome = "internal-error";
-      result.exitCode = exitCodeFor("internal-error", result.commandExitCode);
-      result.message = `the audit record could not be written (${(error as Error).message}); what happened: ${before}`;
-      result.hint =
-        "the record is printed below so that it is not lost; fix the audit log and keep this output";
-    }
-    result.auditFailure = {
-      error: (error as Error).message,
-      record: toAuditRecord(result, context),
-    };
-  }
+/** How the wrapped command ended, in words. */
+export function describeExit(exit: {
+  exitCode: number;
+  signal?: string;
+  failure?: string;
+}): string {
+  if (exit.failure) return `the command could not run: ${exit.failure}`;
+  if (exit.signal) return `the command was stopped by ${exit.signal}`;
+  return `the command exited ${exit.exitCode}`;
 }

@@ -1,0 +1,56 @@
+/**
+ * Ending a run: set the outcome and exit code, and write the audit record (for `run`, not
+ * `plan`). A record that cannot be written is never silently lost.
+ */
+import { toAuditRecord } from "../report/json.js";
+import type { RunInput } from "./lifecycle.js";
+import { exitCodeFor, type Outcome } from "./outcome.js";
+import type { RunPorts } from "./ports.js";
+import type { RunResult } from "./result.js";
+
+export function finishRun(
+  result: RunResult,
+  outcome: Outcome,
+  message: string,
+  hint: string | undefined,
+  input: RunInput,
+  ports: RunPorts,
+  started: Date,
+): RunResult {
+  result.outcome = outcome;
+  result.exitCode = exitCodeFor(outcome, result.commandExitCode);
+  result.message = message;
+  if (hint !== undefined) result.hint = hint;
+  result.durationMs = Math.max(0, ports.now().getTime() - started.getTime());
+  if (input.mode === "run") recordAudit(result, input, ports);
+  return result;
+}
+
+/** Writes the audit record; a record that cannot be written is never silently lost. */
+function recordAudit(result: RunResult, input: RunInput, ports: RunPorts): void {
+  const context = {
+    user: input.context.user,
+    host: input.context.host,
+    cwd: input.context.cwd,
+    ci: input.context.ci,
+  };
+  try {
+    ports.audit.append(toAuditRecord(result, context));
+  } catch (error) {
+    // A protected run was checked for a writable log before it started; failing now is rare,
+    // and still must not look like success. Elsewhere a warning keeps everyday commands usable.
+    // Already refused because the log is unwritable: keep that message rather than wrap it again.
+    if (result.environment?.protected && result.outcome !== "internal-error") {
+      const before = `${result.outcome}: ${result.message}`;
+      result.outcome = "internal-error";
+      result.exitCode = exitCodeFor("internal-error", result.commandExitCode);
+      result.message = `the audit record could not be written (${(error as Error).message}); what happened: ${before}`;
+      result.hint =
+        "the record is printed below so that it is not lost; fix the audit log and keep this output";
+    }
+    result.auditFailure = {
+      error: (error as Error).message,
+      record: toAuditRecord(result, context),
+    };
+  }
+}

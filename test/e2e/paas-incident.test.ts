@@ -1,0 +1,122 @@
+/**
+ * The GOV.UK PaaS incident (INCIDENTS.md), replayed: a destructive pipeline operation aimed
+ * at production. preflight reads the environment from the command's own `-t`, and the policy
+ * denies it there: fly's destroy never runs and the pipeline is still there.
+ */
+import { describe, expect, it } from "vitest";
+import type { Report } from "../helpers/report.js";
+import { fixture, useWorkspace } from "../helpers/workspace.js";
+
+const INCIDENT = ["fly", "-t", "prod", "destroy-pipeline", "-p", "main"];
+
+describe.concurrent("the PaaS incident: destroying a production pipeline", () => {
+  it("is denied by the test policy, and fly's destroy never runs", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await ws.run([
+      "--policy",
+      fixture("concourse.yaml"),
+      "--report",
+      ws.reportFile,
+      "--",
+      ...INCIDENT,
+    ]);
+
+    expect(result.exitCode).toBe(66);
+    expect(ws.flyRan("destroy-pipeline")).toBe(false);
+    expect(ws.pipelines()).toContain("main");
+    expect(result.stderr).toMatch(/production/i);
+    expect(result.stderr).toContain("argument -t");
+    // Production looks unmistakable even without colour: a heavy block banner.
+    expect(result.stderr).toMatch(/█+ {2}PRODUCTION {2}· {2}protected/);
+    const report = ws.readReport();
+    expect(report).toMatchObject({
+      outcome: "blocked",
+      exitCode: 66,
+      commandExitCode: null,
+      decision: "deny",
+      rules: ["concourse-destroy-pipeline"],
+      command: INCIDENT,
+      environment: { name: "production", protected: true, source: "argument -t", target: "prod" },
+    });
+  });
+
+  it("is denied the same way by the bundled default policy, found with no --policy and no preflight.yaml", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await ws.run(["--report", ws.reportFile, "--", ...INCIDENT]);
+
+    expect(result.exitCode).toBe(66);
+    expect(ws.flyRan("destroy-pipeline")).toBe(false);
+    expect(ws.pipelines()).toEqual(["main", "docs", "ops"]);
+    expect(result.stderr).toMatch(/production/i);
+    expect(result.stderr).toContain("argument -t");
+    const report = ws.readReport();
+    expect(report).toMatchObject({
+      outcome: "blocked",
+      decision: "deny",
+      environment: { name: "production", protected: true, source: "argument -t" },
+    });
+    expect(report.policy?.files).toEqual([expect.stringMatching(/policies\/default\.yaml$/)]);
+  });
+
+  it("shows the same refusal in `plan --json` on stdout, running nothing", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await ws.run(["plan", "--json", "--", ...INCIDENT]);
+
+    expect(result.exitCode).toBe(66);
+    const report = JSON.parse(result.stdout) as Report;
+    expect(report).toMatchObject({
+      mode: "plan",
+      outcome: "blocked",
+      exitCode: 66,
+      decision: "deny",
+      environment: { name: "production", protected: true, source: "argument -t" },
+    });
+    expect(ws.flyRan("destroy-pipeline")).toBe(false);
+    expect(ws.pipelines()).toContain("main");
+  });
+
+  it("is denied by the bundled policy when fly's `dp` alias of destroy-pipeline is used", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await ws.run([
+      "--report",
+      ws.reportFile,
+      "--",
+      "fly",
+      "-t",
+      "prod",
+      "dp",
+      "-p",
+      "main",
+    ]);
+
+    expect(ws.pipelines()).toContain("main");
+    expect(ws.flyRan("dp")).toBe(false);
+    expect(result.exitCode).toBe(66);
+    expect(ws.readReport()).toMatchObject({ outcome: "blocked", decision: "deny" });
+  });
+
+  it("catches the --target= spelling and a prod-* target too", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await ws.run([
+      "--policy",
+      fixture("concourse.yaml"),
+      "--report",
+      ws.reportFile,
+      "--",
+      "fly",
+      "--target=prod-eu",
+      "destroy-pipeline",
+      "--pipeline=main",
+    ]);
+
+    expect(result.exitCode).toBe(66);
+    expect(ws.flyRan("destroy-pipeline")).toBe(false);
+    expect(ws.pipelines()).toContain("main");
+    expect(ws.readReport().environment).toMatchObject({ name: "production", target: "prod-eu" });
+  });
+});

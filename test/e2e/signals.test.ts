@@ -1,0 +1,72 @@
+/**
+ * A signal sent to preflight while the command runs is passed on to the command, and
+ * preflight still takes the after-snapshot, verifies and writes the audit record: an
+ * interrupted destructive command is exactly the one whose effects must be known.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { describe, expect, it } from "vitest";
+import { entryNames } from "../helpers/report.js";
+import { fixture, useWorkspace } from "../helpers/workspace.js";
+
+const SIGNALS: [NodeJS.Signals, number][] = [
+  ["SIGTERM", 143],
+  ["SIGINT", 130],
+];
+
+describe("a signal while the command runs", () => {
+  it.for(SIGNALS)(
+    "%s is forwarded (the command ends with %i), and preflight still verifies, reports and audits",
+    async ([signal, status], t) => {
+      const ws = useWorkspace(t);
+      const running = ws.start(
+        [
+          "--policy",
+          fixture("concourse.yaml"),
+          "--confirm",
+          "staging",
+          "--report",
+          ws.reportFile,
+          "--",
+          "fly",
+          "-t",
+          "staging",
+          "destroy-pipeline",
+          "-p",
+          "main",
+        ],
+        { env: { FAKE_FLY_SLEEP: "5" } },
+      );
+
+      // Wait until fly has destroyed the pipeline and is sleeping.
+      const deadline = Date.now() + 10_000;
+      while (!(ws.flyRan("destroy-pipeline") && !ws.pipelines().includes("main"))) {
+        if (Date.now() > deadline) throw new Error("fly never destroyed the pipeline");
+        await sleep(25);
+      }
+      const signalled = Date.now();
+      running.child.kill(signal);
+      const result = await running.done;
+
+      // Forwarded: fly did not sleep its 5 s out.
+      expect(Date.now() - signalled).toBeLessThan(4_000);
+      expect(result.signal).toBeNull();
+      expect(result.exitCode).toBe(status);
+      const report = ws.readReport();
+      expect(report).toMatchObject({
+        outcome: "command-failed",
+        exitCode: status,
+        commandExitCode: status,
+      });
+      expect(entryNames(report.diff.removed)).toEqual(["main"]);
+      expect(report.violations).toEqual([]);
+      // The after-snapshot was taken: fly listed the pipelines again after the destroy.
+      const calls = ws.flyCalls().map((argv) => argv[2]);
+      expect(calls).toEqual(["get-pipeline", "pipelines", "destroy-pipeline", "pipelines"]);
+      expect(ws.auditRecords().at(-1)).toMatchObject({
+        outcome: "command-failed",
+        commandExitCode: status,
+        command: ["fly", "-t", "staging", "destroy-pipeline", "-p", "main"],
+      });
+    },
+  );
+});

@@ -1,0 +1,113 @@
+/**
+ * On a real terminal (a pseudo-terminal, CI unset) preflight shows the plan with its banner
+ * and asks for the environment's name. Only the exact name goes ahead.
+ */
+import { describe, expect, it } from "vitest";
+import { runOnPty } from "../helpers/pty.js";
+import { fixture, useWorkspace } from "../helpers/workspace.js";
+
+const ARGS = [
+  "--policy",
+  fixture("concourse.yaml"),
+  "--",
+  "fly",
+  "-t",
+  "staging",
+  "destroy-pipeline",
+  "-p",
+  "main",
+];
+const PROMPT = "Type the environment name";
+
+describe("the typed confirmation on a terminal", () => {
+  it("runs the command when the operator types the environment's name", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await runOnPty(ARGS, {
+      cwd: ws.root,
+      env: { ...ws.env, CI: undefined, TERM: "xterm" },
+      prompt: PROMPT,
+      answer: "staging",
+    });
+
+    expect(result.output).toContain("── staging ──");
+    expect(result.output).toContain("environment  staging");
+    expect(result.output).toContain(`${PROMPT} (staging)`);
+    expect(result.exitCode).toBe(0);
+    expect(ws.pipelines()).toEqual(["docs", "ops"]);
+    expect(ws.auditRecords().at(-1)).toMatchObject({
+      outcome: "ok",
+      ci: false,
+      confirmation: { required: true, given: true, method: "typed" },
+    });
+  });
+
+  it("aborts (68) on a near miss, and the pipeline is still there", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await runOnPty(ARGS, {
+      cwd: ws.root,
+      env: { ...ws.env, CI: undefined, TERM: "xterm" },
+      prompt: PROMPT,
+      answer: "stagin",
+    });
+
+    expect(result.output).toContain(`${PROMPT} (staging)`);
+    expect(result.output).toContain("you typed 'stagin'");
+    expect(result.exitCode).toBe(68);
+    expect(ws.flyRan("destroy-pipeline")).toBe(false);
+    expect(ws.pipelines()).toEqual(["main", "docs", "ops"]);
+    expect(ws.auditRecords().at(-1)).toMatchObject({
+      outcome: "confirmation-required",
+      confirmation: { given: false, method: "typed" },
+    });
+  });
+
+  it("treats an unknown target as protected: the word to type is the target itself", async (t) => {
+    const ws = useWorkspace(t);
+    const args = [
+      "--policy",
+      fixture("concourse.yaml"),
+      "--",
+      "fly",
+      "-t",
+      "qa",
+      "destroy-pipeline",
+      "-p",
+      "main",
+    ];
+
+    const result = await runOnPty(args, {
+      cwd: ws.root,
+      env: { ...ws.env, CI: undefined, TERM: "xterm" },
+      prompt: PROMPT,
+      answer: "qa",
+    });
+
+    expect(result.output).toContain("UNKNOWN ENVIRONMENT 'qa'");
+    expect(result.output).toContain(`${PROMPT} (qa)`);
+    expect(result.exitCode).toBe(0);
+    expect(ws.pipelines()).toEqual(["docs", "ops"]);
+    expect(ws.auditRecords().at(-1)).toMatchObject({
+      outcome: "ok",
+      environment: { name: "qa", known: false, protected: true },
+    });
+  });
+
+  it("never prompts when CI is set, even on a terminal: 68 and nothing runs", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await runOnPty(ARGS, {
+      cwd: ws.root,
+      env: { ...ws.env, TERM: "xterm" },
+      prompt: PROMPT,
+      answer: "staging",
+    });
+
+    expect(result.output).not.toContain(PROMPT);
+    expect(result.output).toContain("--confirm staging");
+    expect(result.exitCode).toBe(68);
+    expect(ws.flyRan("destroy-pipeline")).toBe(false);
+    expect(ws.pipelines()).toContain("main");
+  });
+});

@@ -1,0 +1,59 @@
+/** The shapes of the JSON report and the audit record (DESIGN.md, contract) that tests read. */
+
+export interface DiffEntry {
+  state: string;
+  key: Record<string, unknown>;
+  entry: Record<string, unknown>;
+}
+
+export interface Violation {
+  expectation: string;
+  message: string;
+  entries: DiffEntry[];
+  rule?: string;
+}
+
+export interface Report {
+  version: number;
+  mode: "run" | "plan";
+  outcome: string;
+  exitCode: number;
+  commandExitCode: number | null;
+  command: string[];
+  rules: string[];
+  decision: string;
+  environment: {
+    name: string;
+    protected: boolean;
+    known: boolean;
+    source: string;
+    target?: string;
+    color: string;
+  } | null;
+  checks: { name: string; status: string; detail: string }[];
+  predicted: unknown;
+  diff: { added: DiffEntry[]; removed: DiffEntry[]; changed: unknown[] };
+  violations: Violation[];
+  confirmation: { required: boolean; given: boolean; method: string };
+  rollback: { attempted: boolean; succeeded: boolean | null; detail?: string };
+  reason: string | null;
+  message: string;
+  policy: { files: string[]; sha256: string } | null;
+  startedAt: string;
+  durationMs: number;
+}
+
+export interface AuditRecord extends Report {
+  time: string;
+  user: string;
+  host: string;
+  cwd: string;
+  ci: boolean;
+  prevHash: string;
+  hash: string;
+}
+
+/** The `name` of every entry, e.g. the pipelines a violation lists. */
+export function entryNames(entries: readonly DiffEntry[]): unknown[] {
+  return entries.map((e) => e.entry.name);
+}
