@@ -51,8 +51,8 @@ export function cleanEnv(env: Record<string, string | undefined>): Record<string
 }
 
 function assertBuilt(): void {
-  if (!existsSync(join(REPO_ROOT, "dist", "index.js"))) {
-    throw new Error("dist/index.js is missing: run `npm run build` before the end-to-end tests");
+  if (!existsSync(join(REPO_ROOT, "dist", "cli.cjs"))) {
+    throw new Error("dist/cli.cjs is missing: run `npm run build` before the end-to-end tests");
   }
 }
 
