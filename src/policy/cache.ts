@@ -12,6 +12,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Policy } from "./types.js";
 
+export { cacheDirectory } from "../util/cache-dir.js";
+
 // Every build rewrites this module, so its mtime tells builds apart.
 const BUILD_STAMP = (() => {
   try {
@@ -20,15 +22,6 @@ const BUILD_STAMP = (() => {
     return "unknown";
   }
 })();
-
-export function cacheDirectory(
-  env: Record<string, string | undefined>,
-  home: string,
-): string | undefined {
-  if (env.PREFLIGHT_NO_CACHE === "1") return undefined;
-  if (env.PREFLIGHT_CACHE_DIR) return env.PREFLIGHT_CACHE_DIR;
-  return join(env.XDG_CACHE_HOME || join(home, ".cache"), "preflight");
-}
 
 export function cacheKey(files: readonly string[], sha256: string): string {
   return createHash("sha256")

@@ -97,6 +97,18 @@ const WORD_SEPARATORS = /[^a-z0-9]+/;
  * flag are ignored. `PWD` (the working folder), `KEY_ID`s and `--no-password` are not secrets.
  */
 export function isSecretName(name: string): boolean {
+  // Records and reports repeat the same few dozen keys: remember the answers.
+  let known = secretNameCache.get(name);
+  if (known === undefined) {
+    known = judgeSecretName(name);
+    if (secretNameCache.size < 10_000) secretNameCache.set(name, known);
+  }
+  return known;
+}
+
+const secretNameCache = new Map<string, boolean>();
+
+function judgeSecretName(name: string): boolean {
   const words = name
     .replace(CAMEL_BOUNDARY, "$1_$2")
     .toLowerCase()
