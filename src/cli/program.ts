@@ -17,8 +17,22 @@ export async function runProgram(args: readonly string[], ctx: CliContext): Prom
     .version(VERSION, "-V, --version")
     .enablePositionalOptions()
     .exitOverride()
-    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr })
-    .showHelpAfterError("(run preflight --help for usage)");
+    // Errors are printed once, by src/index.ts, as usage errors (exit 64).
+    .configureOutput({ writeOut: ctx.stdout, writeErr: ctx.stderr, outputError: () => {} });
+
+  program.addHelpText(
+    "after",
+    `
+Examples:
+  preflight -- fly -t prod destroy-pipeline -p main
+  preflight run --confirm staging --reason "INC-42" --report out.json -- ./close-scanner-access.sh
+  preflight plan --json -- bosh -e prod -d cf delete-deployment
+  preflight audit verify
+
+Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67 check failed,
+68 confirmation required, 69 verification failed and restored, 70 verification failed,
+71 internal error; anything else is the wrapped command's own status.`,
+  );
 
   for (const verb of ["run", "plan"] as const) {
     const command = program
@@ -40,8 +54,9 @@ export async function runProgram(args: readonly string[], ctx: CliContext): Prom
     }
     command.action(async (commandArgs: string[], opts: Record<string, unknown>) => {
       if (!args.includes("--") || commandArgs.length === 0) {
+        const example = commandArgs.length > 0 ? commandArgs.join(" ") : "<command> [args...]";
         throw new UsageError(
-          `put -- between preflight's options and the command: preflight ${verb} [options] -- <command> [args...]`,
+          `put -- between preflight's options and the command, e.g. preflight ${verb} [options] -- ${example}`,
         );
       }
       const { runCommand } = await import("./run.js");
@@ -104,7 +119,9 @@ export async function runProgram(args: readonly string[], ctx: CliContext): Prom
         error.code === "commander.help"
       )
         return 0;
-      throw new UsageError(error.message.replace(/^error: /, ""));
+      throw new UsageError(
+        `${error.message.replace(/^error: /, "")} (preflight --help shows usage)`,
+      );
     }
     throw error;
   }
