@@ -57,7 +57,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       {
         runner: createProcessRunner({ interactive: ctx.interactive, notice: ctx.stderr }),
         prompter: createTerminalPrompter(),
-        presenter: createPresenter({ color, write: ctx.stderr, quiet: options.json }),
+        presenter: createPresenter({ cwd: ctx.cwd, color, write: ctx.stderr, quiet: options.json }),
         audit,
         now: () => new Date(),
       },

@@ -6,6 +6,7 @@ import type { Presenter } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
 
 export function createPresenter(options: {
+  cwd: string;
   color: boolean;
   write: (text: string) => void;
   quiet: boolean;
@@ -14,7 +15,7 @@ export function createPresenter(options: {
     async showPlan(result: RunResult) {
       if (options.quiet) return;
       const { renderPlan } = await import("../report/human.js");
-      options.write(`${renderPlan(result, await chalkFor(options.color))}\n`);
+      options.write(`${renderPlan(result, await chalkFor(options.color), options.cwd)}\n`);
     },
     progress(message: string) {
       if (!options.quiet) options.write(`preflight: ${message}…\n`);

@@ -1,4 +1,5 @@
 /** The human view of a run: the plan before confirmation and the outcome after. */
+import { isAbsolute, relative } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { formatArgv } from "../command/template.js";
 import type { ChangedEntry, DiffEntry } from "../diff/types.js";
@@ -8,7 +9,8 @@ import { redactArgv, redactText } from "./redact.js";
 
 const MAX_LISTED = 20;
 
-export function renderPlan(result: RunResult, chalk: ChalkInstance): string {
+/** The plan shown before confirmation; policy paths are shown relative to `cwd` when inside it. */
+export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string): string {
   const lines: string[] = [];
   if (result.environment) lines.push(renderBanner(result.environment, chalk));
   const row = (label: string, value: string) =>
@@ -32,7 +34,7 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance): string {
   for (const rule of result.rules) {
     row(
       "rule",
-      `${rule.id}${rule.description ? ` — ${rule.description}` : ""} ${chalk.dim(`(${rule.file}:${rule.line})`)}`,
+      `${rule.id}${rule.description ? ` — ${rule.description}` : ""} ${chalk.dim(`(${displayPath(rule.file, cwd)}:${rule.line})`)}`,
     );
   }
   row("decision", `${result.decision}${result.decidedBy ? ` (rule ${result.decidedBy})` : ""}`);
@@ -98,4 +100,10 @@ function listEntries(
   if (entries.length > MAX_LISTED)
     shown.push(`    … and ${entries.length - MAX_LISTED} more (see --report)`);
   return shown;
+}
+
+function displayPath(file: string, cwd: string | undefined): string {
+  if (cwd === undefined) return file;
+  const rel = relative(cwd, file);
+  return rel.startsWith("..") || isAbsolute(rel) ? file : rel;
 }
