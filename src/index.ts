@@ -31,6 +31,10 @@ async function main(args: string[]): Promise<number> {
     const { runProgram } = await import("./cli/program.js");
     return await runProgram(args, ctx);
   } catch (error) {
+    if (error instanceof UsageError) {
+      const { writeUsageErrorReport } = await import("./cli/usage-report.js");
+      writeUsageErrorReport(args, error.message, ctx);
+    }
     return reportError(error, ctx);
   }
 }

@@ -2,7 +2,6 @@
  * `preflight run` and `preflight plan`: load the policy, build the ports, run the lifecycle,
  * then render the outcome, write the report and return the exit code.
  */
-import { writeFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { defaultAuditLogPath } from "../audit/path.js";
@@ -13,6 +12,7 @@ import { createProcessRunner } from "../io/process-runner.js";
 import { createTerminalPrompter } from "../io/prompter.js";
 import { loadPolicy } from "../policy/load.js";
 import { toAuditRecord, toJsonReport } from "../report/json.js";
+import { writeReport } from "../report/write-report.js";
 import { earlyResult } from "../run/early-result.js";
 import { guardedRun } from "../run/lifecycle.js";
 import type { RunContext } from "../run/ports.js";
@@ -78,7 +78,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
   }
 
   await render(result, options, ctx, color);
-  if (options.report) writeReport(resolve(ctx.cwd, options.report), result, ctx);
+  if (options.report) writeReport(resolve(ctx.cwd, options.report), result, ctx.stderr);
   return result.exitCode;
 }
 
@@ -100,14 +100,6 @@ async function render(
   if (options.json) return;
   const { renderOutcome } = await import("../report/human.js");
   ctx.stderr(`${renderOutcome(result, await chalkFor(color))}\n`);
-}
-
-function writeReport(file: string, result: RunResult, ctx: CliContext): void {
-  try {
-    writeFileSync(file, `${JSON.stringify(toJsonReport(result), null, 2)}\n`);
-  } catch (error) {
-    ctx.stderr(`preflight: could not write the report to ${file}: ${(error as Error).message}\n`);
-  }
 }
 
 function recordEarly(

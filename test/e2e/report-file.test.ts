@@ -111,6 +111,30 @@ describe.concurrent("--report FILE", () => {
     });
   }
 
+  it("is written for a usage error (64) too, and nothing runs", async (t) => {
+    const ws = useWorkspace(t);
+
+    // No `--` before the command: preflight cannot tell its options from the command's.
+    const result = await ws.run([
+      "run",
+      "--report",
+      ws.reportFile,
+      "--policy",
+      fixture("concourse.yaml"),
+      "fly",
+      "-t",
+      "staging",
+      "destroy-pipeline",
+    ]);
+
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toContain("put -- between");
+    expect(ws.flyRan("destroy-pipeline")).toBe(false);
+    const report = ws.readReport();
+    expect(Object.keys(report)).toEqual(expect.arrayContaining(CONTRACT_FIELDS));
+    expect(report).toMatchObject({ outcome: "usage-error", exitCode: 64, commandExitCode: null });
+  });
+
   it("is resolved against the working folder when relative, and matches `plan --json`", async (t) => {
     const ws = useWorkspace(t);
     mkdirSync(ws.path("out"));
