@@ -2,9 +2,9 @@ import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { fakeCliContext } from "../../test/helpers/cli-context.js";
 import { appendAuditRecord } from "../audit/log.js";
 import { auditList } from "./audit-list.js";
-import type { CliContext } from "./context.js";
 
 let dir: string;
 let file: string;
@@ -16,21 +16,7 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 function fakeContext(env: Record<string, string | undefined> = {}) {
-  const out = { stdout: "", stderr: "" };
-  const ctx: CliContext = {
-    cwd: dir,
-    env,
-    home: join(dir, "home"),
-    stdout: (text) => {
-      out.stdout += text;
-    },
-    stderr: (text) => {
-      out.stderr += text;
-    },
-    interactive: false,
-    color: false,
-  };
-  return { ctx, out };
+  return fakeCliContext(dir, env);
 }
 
 function runRecord(overrides: Record<string, unknown> = {}): Record<string, unknown> {

@@ -1,4 +1,7 @@
-/** The result of a run that ended before the lifecycle could start (an invalid policy, say). */
+/**
+ * A blank result: nothing evaluated, nothing run. What a run that ended before the lifecycle
+ * could start (an invalid policy, a usage error) reports, and what the lifecycle starts from.
+ */
 import { emptyDiff } from "../diff/types.js";
 import { exitCodeFor, type Outcome } from "./outcome.js";
 import type { RunResult } from "./result.js";

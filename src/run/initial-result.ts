@@ -1,5 +1,5 @@
 /** The result of a run as evaluation leaves it, before anything has run. */
-import { emptyDiff } from "../diff/types.js";
+import { earlyResult } from "./early-result.js";
 import type { Evaluation } from "./evaluate.js";
 import type { RunInput } from "./lifecycle.js";
 import type { RunResult } from "./result.js";
@@ -7,11 +7,15 @@ import type { RunResult } from "./result.js";
 export function initialResult(input: RunInput, evaluation: Evaluation, started: Date): RunResult {
   const env = evaluation.environment;
   return {
-    mode: input.mode,
-    outcome: "ok",
-    exitCode: 0,
-    commandExitCode: null,
-    command: [...input.argv],
+    ...earlyResult({
+      mode: input.mode,
+      argv: input.argv,
+      outcome: "ok",
+      message: "",
+      ...(input.options.reason !== undefined && { reason: input.options.reason }),
+      startedAt: started,
+      durationMs: 0,
+    }),
     normalised: evaluation.normalised.commands.map((c) => c.argv),
     rules: evaluation.rules.map((r) => ({
       id: r.id,
@@ -33,18 +37,7 @@ export function initialResult(input: RunInput, evaluation: Evaluation, started: 
           ...(env.target !== undefined && { target: env.target }),
         }
       : null,
-    checks: [],
-    probes: [],
-    expected: [],
-    predicted: null,
-    diff: emptyDiff(),
-    violations: [],
     confirmation: { required: evaluation.decision === "confirm", given: false, method: "none" },
-    rollback: { attempted: false, succeeded: null },
-    reason: input.options.reason?.trim() || null,
-    message: "",
     policy: { files: input.policy.files, sha256: input.policy.sha256 },
-    startedAt: started.toISOString(),
-    durationMs: 0,
   };
 }
