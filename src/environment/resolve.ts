@@ -6,6 +6,7 @@
  * PaaS incident was exactly an operator believing they were somewhere they were not.
  */
 import type { Environment, Policy, Rule } from "../policy/types.js";
+import { own } from "../util/own.js";
 import {
   environmentsForTarget,
   environmentsFromVars,
@@ -73,7 +74,7 @@ export function resolveEnvironment(input: {
       };
     }
     if (!found) {
-      const env = policy.environments[input.intended];
+      const env = own(policy.environments, input.intended);
       if (env) return { ok: true, environment: known(env, "--env") };
     }
   }

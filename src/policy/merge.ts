@@ -6,6 +6,7 @@
  */
 import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";
+import { own } from "../util/own.js";
 import type { PolicyPart } from "./compile.js";
 import { GlobError, globToRegExp } from "./glob.js";
 import { closest } from "./suggest.js";
@@ -24,7 +25,7 @@ export function mergePolicyParts(
   const ruleIds = new Map<string, SourceRef>();
   for (const part of parts) {
     for (const env of Object.values(part.environments)) {
-      const first = environments[env.name];
+      const first = own(environments, env.name);
       if (first) {
         report(
           env.source,
@@ -73,7 +74,7 @@ function checkRule(rule: Rule, environments: Record<string, Environment>, report
   for (const pattern of [...rule.commands, ...rule.args]) checkGlob(pattern, rule.source, report);
 
   for (const name of Object.keys(rule.decision ?? {})) {
-    if (name === "*" || environments[name]) continue;
+    if (name === "*" || own(environments, name)) continue;
     const guess = closest(name, Object.keys(environments));
     report(
       rule.source,

@@ -379,3 +379,42 @@ describe("evaluateCommand and reasons", () => {
     expect(evaluation.rules.map((r) => r.id)).toEqual(["fly-any", "bosh-delete"]);
   });
 });
+
+describe("names that Object.prototype also has", () => {
+  const denyEverywhere = yaml`
+    version: 1
+    environments:
+      production: { protected: true, match: { target: [prod] } }
+    rules:
+      - id: danger
+        match: { command: danger }
+        decision: deny
+      - id: no-map
+        match: { command: careful }
+  `;
+
+  it.each(["toString", "constructor", "hasOwnProperty", "__proto__"])(
+    "--env %s is an undefined environment, never an unprotected one",
+    async (name) => {
+      const policy = await policyFrom(denyEverywhere);
+      const denied = evaluateCommand({ policy, argv: ["danger"], vars: {}, intendedEnv: name });
+      expect(denied.blocked?.reason).toContain("defines no environment");
+      const guarded = evaluateCommand({ policy, argv: ["careful"], vars: {}, intendedEnv: name });
+      expect(guarded.blocked?.reason).toContain("defines no environment");
+    },
+  );
+
+  it("a target named like a prototype member is unknown, so at least confirmed", async () => {
+    const policy = await policyFrom(yaml`
+      version: 1
+      rules:
+        - id: fly
+          match: { command: fly }
+          environment: { flag: [-t] }
+          decision: { "*": allow }
+    `);
+    const evaluation = evaluateCommand({ policy, argv: ["fly", "-t", "constructor"], vars: {} });
+    expect(evaluation.environment).toMatchObject({ name: "constructor", known: false });
+    expect(evaluation.decision).toBe("confirm");
+  });
+});

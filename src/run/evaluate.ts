@@ -11,6 +11,7 @@ import {
 import { type ResolvedEnvironment, resolveEnvironment } from "../environment/resolve.js";
 import { candidateRules, matchRules, programName } from "../policy/match.js";
 import type { Decision, Policy, Rule } from "../policy/types.js";
+import { own } from "../util/own.js";
 
 export interface MatchedCommand {
   command: SimpleCommand;
@@ -61,7 +62,7 @@ export function evaluateCommand(input: {
     requireReason: false,
   };
 
-  if (input.intendedEnv !== undefined && !policy.environments[input.intendedEnv]) {
+  if (input.intendedEnv !== undefined && !own(policy.environments, input.intendedEnv)) {
     const known = Object.keys(policy.environments);
     evaluation.blocked = {
       reason: `--env ${input.intendedEnv}: the policy defines no environment of that name`,
@@ -173,8 +174,8 @@ export function decisionOf(
   _policy?: Policy,
 ): Decision {
   const fallback: Decision = environment.protected ? "confirm" : "allow";
-  const byName = environment.known ? rule.decision?.[environment.name] : undefined;
-  const decision = byName ?? rule.decision?.["*"] ?? fallback;
+  const byName = environment.known ? own(rule.decision, environment.name) : undefined;
+  const decision = byName ?? own(rule.decision, "*") ?? fallback;
   return environment.known ? decision : stricter(decision, "confirm");
 }
 

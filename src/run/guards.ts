@@ -7,6 +7,7 @@ import type { TemplateLookup } from "../command/template.js";
 import type { ResolvedEnvironment } from "../environment/resolve.js";
 import { extractValues } from "../environment/signals.js";
 import type { Rule } from "../policy/types.js";
+import { own } from "../util/own.js";
 import { type Evaluation, effectiveVars } from "./evaluate.js";
 
 export interface Guard {
@@ -51,7 +52,7 @@ export function templateLookup(
     }
     if (name.startsWith("args.")) {
       const arg = name.slice("args.".length);
-      const extractor = rule.namedArgs[arg];
+      const extractor = own(rule.namedArgs, arg);
       if (extractor) return extractValues(extractor, argv, vars)[0]?.value;
       // Without an extractor, {args.NAME} is the value of --NAME (or -N for one letter).
       return flagValues(argv, [arg.length === 1 ? `-${arg}` : `--${arg}`]).at(-1);

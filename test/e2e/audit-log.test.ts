@@ -5,33 +5,19 @@
  */
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fixture, useWorkspace, type Workspace } from "../helpers/workspace.js";
+import { destroyPipeline, guard } from "../helpers/commands.js";
+import { expectNotDestroyed, useWorkspace, type Workspace } from "../helpers/workspace.js";
 
-const POLICY = ["--policy", fixture("concourse.yaml")];
+const POLICY = "concourse.yaml";
 
 /** Three runs with three outcomes: no-rule, blocked, ok. */
 async function threeRuns(ws: Workspace): Promise<void> {
-  expect((await ws.run([...POLICY, "--", "true"])).exitCode).toBe(0);
-  expect(
-    (await ws.run([...POLICY, "--", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"]))
-      .exitCode,
-  ).toBe(66);
-  expect(
-    (
-      await ws.run([
-        ...POLICY,
-        "--confirm",
-        "staging",
-        "--",
-        "fly",
-        "-t",
-        "staging",
-        "destroy-pipeline",
-        "-p",
-        "docs",
-      ])
-    ).exitCode,
-  ).toBe(0);
+  const noRule = guard({ policy: POLICY }, ["true"]);
+  const blocked = guard({ policy: POLICY }, destroyPipeline("prod"));
+  const ok = guard({ policy: POLICY, confirm: "staging" }, destroyPipeline("staging", "docs"));
+  expect((await ws.run(noRule)).exitCode).toBe(0);
+  expect((await ws.run(blocked)).exitCode).toBe(66);
+  expect((await ws.run(ok)).exitCode).toBe(0);
 }
 
 describe.concurrent("the audit log", () => {
@@ -63,8 +49,8 @@ describe.concurrent("the audit log", () => {
   it("does not record `plan`, which runs nothing", async (t) => {
     const ws = useWorkspace(t);
 
-    await ws.run([...POLICY, "--", "true"]);
-    await ws.run(["plan", ...POLICY, "--", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"]);
+    await ws.run(guard({ policy: POLICY }, ["true"]));
+    await ws.run(["plan", ...guard({ policy: POLICY }, destroyPipeline("prod"))]);
 
     expect(ws.auditRecords()).toHaveLength(1);
   });
@@ -112,20 +98,12 @@ describe.concurrent("the audit log", () => {
     await threeRuns(ws);
 
     const runs = Array.from({ length: 20 }, (_, i) =>
-      i % 2 === 0
-        ? ws.run([...POLICY, "--reason", `concurrent-${i}`, "--", "true"])
-        : ws.run([
-            ...POLICY,
-            "--reason",
-            `concurrent-${i}`,
-            "--",
-            "fly",
-            "-t",
-            "prod",
-            "destroy-pipeline",
-            "-p",
-            "main",
-          ]),
+      ws.run(
+        guard(
+          { policy: POLICY, reason: `concurrent-${i}` },
+          i % 2 === 0 ? ["true"] : destroyPipeline("prod"),
+        ),
+      ),
     );
     const results = await Promise.all(runs);
 
@@ -151,27 +129,16 @@ describe.concurrent("the audit log", () => {
     // A path under a regular file can never be created.
     const unwritable = `${ws.pipelinesFile}/audit.jsonl`;
 
-    const result = await ws.run([
-      ...POLICY,
-      "--confirm",
-      "qa",
-      "--audit-log",
-      unwritable,
-      "--report",
-      ws.reportFile,
-      "--",
-      "fly",
-      "-t",
-      "qa",
-      "destroy-pipeline",
-      "-p",
-      "main",
-    ]);
+    const result = await ws.run(
+      guard(
+        { policy: POLICY, confirm: "qa", auditLog: unwritable, report: ws.reportFile },
+        destroyPipeline("qa"),
+      ),
+    );
 
     expect(result.exitCode).toBe(71);
     expect(result.stderr).toContain("audit");
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toContain("main");
+    expectNotDestroyed(ws);
     expect(ws.readReport()).toMatchObject({
       outcome: "internal-error",
       environment: { name: "qa", protected: true, known: false },

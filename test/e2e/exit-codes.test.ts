@@ -5,8 +5,15 @@
  */
 import { copyFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { destroyPipeline, guard } from "../helpers/commands.js";
 import type { ExecResult } from "../helpers/exec.js";
-import { fixture, useWorkspace, type Workspace } from "../helpers/workspace.js";
+import {
+  expectFlyNeverRan,
+  expectNothingDestroyed,
+  fixture,
+  useWorkspace,
+  type Workspace,
+} from "../helpers/workspace.js";
 
 interface Scenario {
   code: number;
@@ -21,15 +28,7 @@ interface Scenario {
   afterwards: (ws: Workspace, result: ExecResult) => void;
 }
 
-const POLICY = ["--policy", fixture("concourse.yaml")];
-const destroy = (target: string, pipeline = "main") => [
-  "fly",
-  "-t",
-  target,
-  "destroy-pipeline",
-  "-p",
-  pipeline,
-];
+const POLICY = "concourse.yaml";
 
 /** `--report FILE` goes after the verb, when there is one. */
 function withReport(args: string[], file: string): string[] {
@@ -37,24 +36,19 @@ function withReport(args: string[], file: string): string[] {
   return [...verb, "--report", file, ...args.slice(verb.length)];
 }
 
-const nothingDestroyed = (ws: Workspace) => {
-  expect(ws.flyRan("destroy-pipeline")).toBe(false);
-  expect(ws.pipelines()).toEqual(["main", "docs", "ops"]);
-};
-
 const SCENARIOS: Scenario[] = [
   {
     code: 0,
     outcome: "ok",
     scenario: "a confirmed staging destroy that removed exactly what it should",
-    args: [...POLICY, "--confirm", "staging", "--", ...destroy("staging")],
+    args: guard({ policy: POLICY, confirm: "staging" }, destroyPipeline("staging")),
     afterwards: (ws) => expect(ws.pipelines()).toEqual(["docs", "ops"]),
   },
   {
     code: 0,
     outcome: "no-rule",
     scenario: "a command no rule matches, run as is",
-    args: [...POLICY, "--", "sh", "-c", "echo hello from the command"],
+    args: guard({ policy: POLICY }, ["sh", "-c", "echo hello from the command"]),
     afterwards: (ws, result) => {
       expect(result.stdout).toBe("hello from the command\n");
       // preflight has nothing to say about a command no rule matched.
@@ -66,72 +60,59 @@ const SCENARIOS: Scenario[] = [
     code: 64,
     outcome: "usage-error",
     scenario: "`preflight run fly …` without --",
-    args: ["run", ...POLICY, ...destroy("staging")],
+    args: ["run", "--policy", fixture(POLICY), ...destroyPipeline("staging")],
     report: false,
     afterwards: (ws, result) => {
       expect(result.stderr).toContain("put -- between preflight's options and the command");
-      expect(ws.flyCalls()).toEqual([]);
-      expect(ws.pipelines()).toContain("main");
+      expectFlyNeverRan(ws);
     },
   },
   {
     code: 65,
     outcome: "policy-invalid",
     scenario: "a policy with an unknown key (a typo): fail closed",
-    args: [
-      "--policy",
-      fixture("invalid-unknown-key.yaml"),
-      "--confirm",
-      "staging",
-      "--",
-      ...destroy("staging"),
-    ],
+    args: guard(
+      { policy: "invalid-unknown-key.yaml", confirm: "staging" },
+      destroyPipeline("staging"),
+    ),
     afterwards: (ws, result) => {
       expect(result.stderr).toContain("enviroment");
-      expect(ws.flyCalls()).toEqual([]);
-      expect(ws.pipelines()).toContain("main");
+      expectFlyNeverRan(ws);
     },
   },
   {
     code: 66,
     outcome: "blocked",
     scenario: "the policy denies destroying a production pipeline",
-    args: [...POLICY, "--confirm", "production", "--", ...destroy("prod")],
-    afterwards: (ws) => {
-      expect(ws.flyCalls()).toEqual([]);
-      expect(ws.pipelines()).toContain("main");
-    },
+    args: guard({ policy: POLICY, confirm: "production" }, destroyPipeline("prod")),
+    afterwards: expectFlyNeverRan,
   },
   {
     code: 67,
     outcome: "check-failed",
     scenario: "destroying a pipeline that does not exist: the `pipeline exists` check fails",
-    args: [...POLICY, "--confirm", "staging", "--", ...destroy("staging", "ghost")],
+    args: guard({ policy: POLICY, confirm: "staging" }, destroyPipeline("staging", "ghost")),
     afterwards: (ws, result) => {
       expect(result.stderr).toContain("pipeline exists");
       expect(ws.flyRan("get-pipeline")).toBe(true);
-      nothingDestroyed(ws);
+      expectNothingDestroyed(ws);
     },
   },
   {
     code: 68,
     outcome: "confirmation-required",
     scenario: "a staging destroy without --confirm, in CI",
-    args: [...POLICY, "--", ...destroy("staging")],
-    afterwards: nothingDestroyed,
+    args: guard({ policy: POLICY }, destroyPipeline("staging")),
+    afterwards: expectNothingDestroyed,
   },
   {
     code: 69,
     outcome: "verification-failed-restored",
     scenario: "a buggy fly removed an extra pipeline; the rule's rollback restored them",
-    args: [
-      "--policy",
-      fixture("concourse-rollback.yaml"),
-      "--confirm",
-      "staging",
-      "--",
-      ...destroy("staging"),
-    ],
+    args: guard(
+      { policy: "concourse-rollback.yaml", confirm: "staging" },
+      destroyPipeline("staging"),
+    ),
     env: { FAKE_FLY_BUGGY: "1" },
     setup: (ws) => copyFileSync(ws.pipelinesFile, `${ws.pipelinesFile}.bak`),
     afterwards: (ws) => {
@@ -143,7 +124,7 @@ const SCENARIOS: Scenario[] = [
     code: 70,
     outcome: "verification-failed",
     scenario: "a buggy fly removed an extra pipeline and nothing could restore it",
-    args: [...POLICY, "--confirm", "staging", "--", ...destroy("staging")],
+    args: guard({ policy: POLICY, confirm: "staging" }, destroyPipeline("staging")),
     env: { FAKE_FLY_BUGGY: "1" },
     afterwards: (ws) => expect(ws.pipelines()).toEqual(["ops"]),
   },
@@ -151,38 +132,31 @@ const SCENARIOS: Scenario[] = [
     code: 71,
     outcome: "internal-error",
     scenario: "the before-snapshot probe runs a program that does not exist",
-    args: [
-      "--policy",
-      fixture("missing-probe.yaml"),
-      "--confirm",
-      "staging",
-      "--",
-      ...destroy("staging"),
-    ],
+    args: guard({ policy: "missing-probe.yaml", confirm: "staging" }, destroyPipeline("staging")),
     afterwards: (ws, result) => {
       expect(result.stderr).toContain("no-such-concourse-cli-xyz");
-      nothingDestroyed(ws);
+      expectNothingDestroyed(ws);
     },
   },
   {
     code: 127,
     outcome: "command-failed",
     scenario: "the wrapped program does not exist (passed through)",
-    args: [...POLICY, "--", "no-such-program-xyz"],
+    args: guard({ policy: POLICY }, ["no-such-program-xyz"]),
     afterwards: (ws) => expect(ws.auditRecords().at(-1)).toMatchObject({ commandExitCode: 127 }),
   },
   {
     code: 3,
     outcome: "command-failed",
     scenario: "the wrapped command's own `exit 3` (passed through)",
-    args: [...POLICY, "--", "sh", "-c", "exit 3"],
+    args: guard({ policy: POLICY }, ["sh", "-c", "exit 3"]),
     afterwards: (ws) => expect(ws.auditRecords().at(-1)).toMatchObject({ commandExitCode: 3 }),
   },
   {
     code: 66,
     outcome: "command-failed",
     scenario: "a wrapped command that itself exits 66: the report tells it from a refusal",
-    args: [...POLICY, "--", "sh", "-c", "exit 66"],
+    args: guard({ policy: POLICY }, ["sh", "-c", "exit 66"]),
     afterwards: (ws) =>
       expect(ws.auditRecords().at(-1)).toMatchObject({
         outcome: "command-failed",

@@ -4,27 +4,22 @@
  * denies it there: fly's destroy never runs and the pipeline is still there.
  */
 import { describe, expect, it } from "vitest";
+import { destroyPipeline, guard } from "../helpers/commands.js";
 import type { Report } from "../helpers/report.js";
-import { fixture, useWorkspace } from "../helpers/workspace.js";
+import { expectNotDestroyed, expectNothingDestroyed, useWorkspace } from "../helpers/workspace.js";
 
-const INCIDENT = ["fly", "-t", "prod", "destroy-pipeline", "-p", "main"];
+const INCIDENT = destroyPipeline("prod");
 
 describe.concurrent("the PaaS incident: destroying a production pipeline", () => {
   it("is denied by the test policy, and fly's destroy never runs", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      "--policy",
-      fixture("concourse.yaml"),
-      "--report",
-      ws.reportFile,
-      "--",
-      ...INCIDENT,
-    ]);
+    const result = await ws.run(
+      guard({ policy: "concourse.yaml", report: ws.reportFile }, INCIDENT),
+    );
 
     expect(result.exitCode).toBe(66);
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toContain("main");
+    expectNotDestroyed(ws);
     expect(result.stderr).toMatch(/production/i);
     expect(result.stderr).toContain("argument -t");
     // Production looks unmistakable even without colour: a heavy block banner.
@@ -44,11 +39,10 @@ describe.concurrent("the PaaS incident: destroying a production pipeline", () =>
   it("is denied the same way by the bundled default policy, found with no --policy and no preflight.yaml", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run(["--report", ws.reportFile, "--", ...INCIDENT]);
+    const result = await ws.run(guard({ report: ws.reportFile }, INCIDENT));
 
     expect(result.exitCode).toBe(66);
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toEqual(["main", "docs", "ops"]);
+    expectNothingDestroyed(ws);
     expect(result.stderr).toMatch(/production/i);
     expect(result.stderr).toContain("argument -t");
     const report = ws.readReport();
@@ -74,24 +68,15 @@ describe.concurrent("the PaaS incident: destroying a production pipeline", () =>
       decision: "deny",
       environment: { name: "production", protected: true, source: "argument -t" },
     });
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toContain("main");
+    expectNotDestroyed(ws);
   });
 
   it("is denied by the bundled policy when fly's `dp` alias of destroy-pipeline is used", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      "--report",
-      ws.reportFile,
-      "--",
-      "fly",
-      "-t",
-      "prod",
-      "dp",
-      "-p",
-      "main",
-    ]);
+    const result = await ws.run(
+      guard({ report: ws.reportFile }, ["fly", "-t", "prod", "dp", "-p", "main"]),
+    );
 
     expect(ws.pipelines()).toContain("main");
     expect(ws.flyRan("dp")).toBe(false);
@@ -102,21 +87,17 @@ describe.concurrent("the PaaS incident: destroying a production pipeline", () =>
   it("catches the --target= spelling and a prod-* target too", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      "--policy",
-      fixture("concourse.yaml"),
-      "--report",
-      ws.reportFile,
-      "--",
-      "fly",
-      "--target=prod-eu",
-      "destroy-pipeline",
-      "--pipeline=main",
-    ]);
+    const result = await ws.run(
+      guard({ policy: "concourse.yaml", report: ws.reportFile }, [
+        "fly",
+        "--target=prod-eu",
+        "destroy-pipeline",
+        "--pipeline=main",
+      ]),
+    );
 
     expect(result.exitCode).toBe(66);
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toContain("main");
+    expectNotDestroyed(ws);
     expect(ws.readReport().environment).toMatchObject({ name: "production", target: "prod-eu" });
   });
 });

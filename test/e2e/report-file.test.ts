@@ -4,7 +4,8 @@
  */
 import { mkdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fixture, useWorkspace } from "../helpers/workspace.js";
+import { destroyPipeline, guard } from "../helpers/commands.js";
+import { expectNotDestroyed, fixture, useWorkspace } from "../helpers/workspace.js";
 
 const CONTRACT_FIELDS = [
   "version",
@@ -26,60 +27,41 @@ const CONTRACT_FIELDS = [
   "durationMs",
 ];
 
-const DESTROY = ["fly", "-t", "staging", "destroy-pipeline", "-p", "main"];
+const DESTROY = destroyPipeline("staging");
 
 const REFUSALS: { code: number; outcome: string; why: string; args: string[] }[] = [
   {
     code: 66,
     outcome: "blocked",
     why: "denied in production",
-    args: [
-      "--policy",
-      fixture("concourse.yaml"),
-      "--",
-      "fly",
-      "-t",
-      "prod",
-      "destroy-pipeline",
-      "-p",
-      "main",
-    ],
+    args: guard({ policy: "concourse.yaml" }, destroyPipeline("prod")),
   },
   {
     code: 65,
     outcome: "policy-invalid",
     why: "an invalid policy",
-    args: ["--policy", fixture("invalid-unknown-key.yaml"), "--", ...DESTROY],
+    args: guard({ policy: "invalid-unknown-key.yaml" }, DESTROY),
   },
   {
     code: 65,
     outcome: "policy-invalid",
     why: "a policy file that does not exist",
-    args: ["--policy", fixture("no-such-policy.yaml"), "--", ...DESTROY],
+    args: guard({ policy: "no-such-policy.yaml" }, DESTROY),
   },
   {
     code: 68,
     outcome: "confirmation-required",
     why: "no --confirm",
-    args: ["--policy", fixture("concourse.yaml"), "--", ...DESTROY],
+    args: guard({ policy: "concourse.yaml" }, DESTROY),
   },
   {
     code: 67,
     outcome: "check-failed",
     why: "a failed pre-check",
-    args: [
-      "--policy",
-      fixture("concourse.yaml"),
-      "--confirm",
-      "staging",
-      "--",
-      "fly",
-      "-t",
-      "staging",
-      "destroy-pipeline",
-      "-p",
-      "ghost",
-    ],
+    args: guard(
+      { policy: "concourse.yaml", confirm: "staging" },
+      destroyPipeline("staging", "ghost"),
+    ),
   },
 ];
 
@@ -91,8 +73,7 @@ describe.concurrent("--report FILE", () => {
       const result = await ws.run(["--report", ws.reportFile, ...refusal.args]);
 
       expect(result.exitCode).toBe(refusal.code);
-      expect(ws.flyRan("destroy-pipeline")).toBe(false);
-      expect(ws.pipelines()).toContain("main");
+      expectNotDestroyed(ws);
       const report = ws.readReport();
       expect(Object.keys(report)).toEqual(expect.arrayContaining(CONTRACT_FIELDS));
       expect(report).toMatchObject({
@@ -138,17 +119,7 @@ describe.concurrent("--report FILE", () => {
   it("is resolved against the working folder when relative, and matches `plan --json`", async (t) => {
     const ws = useWorkspace(t);
     mkdirSync(ws.path("out"));
-    const args = [
-      "--policy",
-      fixture("concourse.yaml"),
-      "--",
-      "fly",
-      "-t",
-      "prod",
-      "destroy-pipeline",
-      "-p",
-      "main",
-    ];
+    const args = guard({ policy: "concourse.yaml" }, destroyPipeline("prod"));
 
     const run = await ws.run(["--report", "out/report.json", ...args]);
     const plan = await ws.run(["plan", "--json", ...args]);

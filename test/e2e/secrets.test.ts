@@ -5,10 +5,21 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { fixture, useWorkspace, type Workspace } from "../helpers/workspace.js";
+import { guard } from "../helpers/commands.js";
+import { useWorkspace, type Workspace } from "../helpers/workspace.js";
 
 const SECRET = "hunter2";
-const POLICY = ["--policy", fixture("secrets.yaml")];
+const POLICY = "secrets.yaml";
+/** A staging dropdb with its password given twice: in PGPASSWORD and as --password=. */
+const DROP_STAGING_DB = [
+  "env",
+  `PGPASSWORD=${SECRET}`,
+  "dropdb",
+  "-h",
+  "stg",
+  `--password=${SECRET}`,
+  "payments",
+];
 
 /** A stand-in dropdb that notes it ran (never echoing its arguments). */
 function installDropdb(ws: Workspace): string {
@@ -27,25 +38,10 @@ describe.concurrent("secrets in a guarded command", () => {
   it("are redacted when the command runs (--password=, PGPASSWORD through env)", async (t) => {
     const ws = useWorkspace(t);
     const ran = installDropdb(ws);
-    const command = [
-      "env",
-      `PGPASSWORD=${SECRET}`,
-      "dropdb",
-      "-h",
-      "stg",
-      `--password=${SECRET}`,
-      "payments",
-    ];
 
-    const result = await ws.run([
-      ...POLICY,
-      "--confirm",
-      "staging",
-      "--report",
-      ws.reportFile,
-      "--",
-      ...command,
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, confirm: "staging", report: ws.reportFile }, DROP_STAGING_DB),
+    );
 
     expect(result.exitCode).toBe(0);
     expect(existsSync(ran)).toBe(true);
@@ -83,7 +79,7 @@ describe.concurrent("secrets in a guarded command", () => {
       "payments",
     ];
 
-    const result = await ws.run([...POLICY, "--report", ws.reportFile, "--", ...command]);
+    const result = await ws.run(guard({ policy: POLICY, report: ws.reportFile }, command));
 
     expect(result.exitCode).toBe(66);
     expect(existsSync(ran)).toBe(false);
@@ -95,15 +91,13 @@ describe.concurrent("secrets in a guarded command", () => {
     const ws = useWorkspace(t);
     const ran = installDropdb(ws);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--report",
-      ws.reportFile,
-      "--",
-      "sh",
-      "-c",
-      `PGPASSWORD=${SECRET} dropdb -h prod --password=${SECRET} payments`,
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, report: ws.reportFile }, [
+        "sh",
+        "-c",
+        `PGPASSWORD=${SECRET} dropdb -h prod --password=${SECRET} payments`,
+      ]),
+    );
 
     expect(result.exitCode).toBe(66);
     expect(existsSync(ran)).toBe(false);
@@ -113,18 +107,9 @@ describe.concurrent("secrets in a guarded command", () => {
   it("are redacted in `plan --json` and in `audit list`", async (t) => {
     const ws = useWorkspace(t);
     installDropdb(ws);
-    const command = [
-      "env",
-      `PGPASSWORD=${SECRET}`,
-      "dropdb",
-      "-h",
-      "stg",
-      `--password=${SECRET}`,
-      "payments",
-    ];
 
-    const plan = await ws.run(["plan", "--json", ...POLICY, "--", ...command]);
-    await ws.run([...POLICY, "--", ...command]);
+    const plan = await ws.run(["plan", "--json", ...guard({ policy: POLICY }, DROP_STAGING_DB)]);
+    await ws.run(guard({ policy: POLICY }, DROP_STAGING_DB));
     const list = await ws.run(["audit", "list"]);
     const listJson = await ws.run(["audit", "list", "--json"]);
 

@@ -5,8 +5,11 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { destroyPipeline, guard } from "../helpers/commands.js";
 import { entryNames } from "../helpers/report.js";
-import { fixture, useWorkspace } from "../helpers/workspace.js";
+import { useWorkspace } from "../helpers/workspace.js";
+
+const DESTROY_MAIN = destroyPipeline("staging");
 
 const SIGNALS: [NodeJS.Signals, number][] = [
   ["SIGTERM", 143],
@@ -19,21 +22,10 @@ describe("a signal while the command runs", () => {
     async ([signal, status], t) => {
       const ws = useWorkspace(t);
       const running = ws.start(
-        [
-          "--policy",
-          fixture("concourse.yaml"),
-          "--confirm",
-          "staging",
-          "--report",
-          ws.reportFile,
-          "--",
-          "fly",
-          "-t",
-          "staging",
-          "destroy-pipeline",
-          "-p",
-          "main",
-        ],
+        guard(
+          { policy: "concourse.yaml", confirm: "staging", report: ws.reportFile },
+          DESTROY_MAIN,
+        ),
         { env: { FAKE_FLY_SLEEP: "5" } },
       );
 
@@ -65,7 +57,7 @@ describe("a signal while the command runs", () => {
       expect(ws.auditRecords().at(-1)).toMatchObject({
         outcome: "command-failed",
         commandExitCode: status,
-        command: ["fly", "-t", "staging", "destroy-pipeline", "-p", "main"],
+        command: DESTROY_MAIN,
       });
     },
   );

@@ -4,21 +4,21 @@
  * runs; right, the pipeline goes and the after-state is verified.
  */
 import { describe, expect, it } from "vitest";
+import { destroyPipeline, guard } from "../helpers/commands.js";
 import { entryNames } from "../helpers/report.js";
-import { fixture, useWorkspace } from "../helpers/workspace.js";
+import { expectNotDestroyed, expectNothingDestroyed, useWorkspace } from "../helpers/workspace.js";
 
-const DESTROY_MAIN = ["fly", "-t", "staging", "destroy-pipeline", "-p", "main"];
-const POLICY = ["--policy", fixture("concourse.yaml")];
+const DESTROY_MAIN = destroyPipeline("staging");
+const POLICY = "concourse.yaml";
 
 describe.concurrent("destroying a staging pipeline", () => {
   it("is refused without --confirm (68), and nothing is deleted", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([...POLICY, "--report", ws.reportFile, "--", ...DESTROY_MAIN]);
+    const result = await ws.run(guard({ policy: POLICY, report: ws.reportFile }, DESTROY_MAIN));
 
     expect(result.exitCode).toBe(68);
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toEqual(["main", "docs", "ops"]);
+    expectNothingDestroyed(ws);
     expect(result.stderr).toContain("--confirm staging");
     expect(ws.readReport()).toMatchObject({
       outcome: "confirmation-required",
@@ -31,19 +31,12 @@ describe.concurrent("destroying a staging pipeline", () => {
   it("is refused with --confirm production (68, a mismatch), and nothing is deleted", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--confirm",
-      "production",
-      "--report",
-      ws.reportFile,
-      "--",
-      ...DESTROY_MAIN,
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, confirm: "production", report: ws.reportFile }, DESTROY_MAIN),
+    );
 
     expect(result.exitCode).toBe(68);
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toEqual(["main", "docs", "ops"]);
+    expectNothingDestroyed(ws);
     expect(result.stderr).toMatch(/does not match/);
     expect(ws.readReport()).toMatchObject({
       outcome: "confirmation-required",
@@ -54,15 +47,9 @@ describe.concurrent("destroying a staging pipeline", () => {
   it("runs with --confirm staging: main is gone, the others stay, and the report shows exactly that", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--confirm",
-      "staging",
-      "--report",
-      ws.reportFile,
-      "--",
-      ...DESTROY_MAIN,
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, confirm: "staging", report: ws.reportFile }, DESTROY_MAIN),
+    );
 
     expect(result.exitCode).toBe(0);
     expect(ws.flyCalls()).toContainEqual(["-t", "staging", "destroy-pipeline", "-p", "main"]);
@@ -85,34 +72,29 @@ describe.concurrent("destroying a staging pipeline", () => {
   it("does not take the name piped into stdin as a confirmation, even with CI unset (68)", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([...POLICY, "--", ...DESTROY_MAIN], {
+    const result = await ws.run(guard({ policy: POLICY }, DESTROY_MAIN), {
       env: { CI: undefined },
       input: "staging\n",
     });
 
     expect(result.exitCode).toBe(68);
     expect(result.stderr).toContain("--confirm staging");
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toEqual(["main", "docs", "ops"]);
+    expectNothingDestroyed(ws);
   });
 
   it("also reads the stg alias and the --pipeline=NAME spelling", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--confirm",
-      "staging",
-      "--report",
-      ws.reportFile,
-      "--",
-      "fly",
-      "--target",
-      "stg",
-      "destroy-pipeline",
-      "--pipeline=docs",
-      "--non-interactive",
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, confirm: "staging", report: ws.reportFile }, [
+        "fly",
+        "--target",
+        "stg",
+        "destroy-pipeline",
+        "--pipeline=docs",
+        "--non-interactive",
+      ]),
+    );
 
     expect(result.exitCode).toBe(0);
     expect(ws.pipelines()).toEqual(["main", "ops"]);
@@ -121,25 +103,18 @@ describe.concurrent("destroying a staging pipeline", () => {
 });
 
 describe.concurrent("a rule that requires a reason", () => {
-  const REASON_POLICY = ["--policy", fixture("concourse-reason.yaml")];
+  const REASON_POLICY = "concourse-reason.yaml";
 
   it("refuses without --reason (68) even when confirmed, and nothing is deleted", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...REASON_POLICY,
-      "--confirm",
-      "staging",
-      "--report",
-      ws.reportFile,
-      "--",
-      ...DESTROY_MAIN,
-    ]);
+    const result = await ws.run(
+      guard({ policy: REASON_POLICY, confirm: "staging", report: ws.reportFile }, DESTROY_MAIN),
+    );
 
     expect(result.exitCode).toBe(68);
     expect(result.stderr).toContain("--reason");
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toContain("main");
+    expectNotDestroyed(ws);
     expect(ws.readReport().outcome).toBe("confirmation-required");
   });
 
@@ -147,17 +122,12 @@ describe.concurrent("a rule that requires a reason", () => {
     const ws = useWorkspace(t);
     const reason = "retiring the main pipeline, ticket OPS-42";
 
-    const result = await ws.run([
-      ...REASON_POLICY,
-      "--confirm",
-      "staging",
-      "--reason",
-      reason,
-      "--report",
-      ws.reportFile,
-      "--",
-      ...DESTROY_MAIN,
-    ]);
+    const result = await ws.run(
+      guard(
+        { policy: REASON_POLICY, confirm: "staging", reason, report: ws.reportFile },
+        DESTROY_MAIN,
+      ),
+    );
 
     expect(result.exitCode).toBe(0);
     expect(ws.pipelines()).toEqual(["docs", "ops"]);

@@ -3,32 +3,43 @@
  * and asks for the environment's name. Only the exact name goes ahead.
  */
 import { describe, expect, it } from "vitest";
+import { destroyPipeline, guard } from "../helpers/commands.js";
 import { runOnPty } from "../helpers/pty.js";
-import { fixture, useWorkspace } from "../helpers/workspace.js";
+import {
+  expectNotDestroyed,
+  expectNothingDestroyed,
+  useWorkspace,
+  type Workspace,
+} from "../helpers/workspace.js";
 
-const ARGS = [
-  "--policy",
-  fixture("concourse.yaml"),
-  "--",
-  "fly",
-  "-t",
-  "staging",
-  "destroy-pipeline",
-  "-p",
-  "main",
-];
+const ARGS = guard({ policy: "concourse.yaml" }, destroyPipeline("staging"));
 const PROMPT = "Type the environment name";
+
+/**
+ * Runs preflight (`ARGS` unless told) on a terminal in the workspace, with CI unset unless `env`
+ * sets it, and types `answer` once the prompt shows.
+ */
+function typeAtPrompt(
+  ws: Workspace,
+  answer: string,
+  {
+    args = ARGS,
+    env = { CI: undefined },
+  }: { args?: string[]; env?: Record<string, string | undefined> } = {},
+) {
+  return runOnPty(args, {
+    cwd: ws.root,
+    env: { ...ws.env, ...env, TERM: "xterm" },
+    prompt: PROMPT,
+    answer,
+  });
+}
 
 describe("the typed confirmation on a terminal", () => {
   it("runs the command when the operator types the environment's name", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await runOnPty(ARGS, {
-      cwd: ws.root,
-      env: { ...ws.env, CI: undefined, TERM: "xterm" },
-      prompt: PROMPT,
-      answer: "staging",
-    });
+    const result = await typeAtPrompt(ws, "staging");
 
     expect(result.output).toContain("── staging ──");
     expect(result.output).toContain("environment  staging");
@@ -45,18 +56,12 @@ describe("the typed confirmation on a terminal", () => {
   it("aborts (68) on a near miss, and the pipeline is still there", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await runOnPty(ARGS, {
-      cwd: ws.root,
-      env: { ...ws.env, CI: undefined, TERM: "xterm" },
-      prompt: PROMPT,
-      answer: "stagin",
-    });
+    const result = await typeAtPrompt(ws, "stagin");
 
     expect(result.output).toContain(`${PROMPT} (staging)`);
     expect(result.output).toContain("you typed 'stagin'");
     expect(result.exitCode).toBe(68);
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toEqual(["main", "docs", "ops"]);
+    expectNothingDestroyed(ws);
     expect(ws.auditRecords().at(-1)).toMatchObject({
       outcome: "confirmation-required",
       confirmation: { given: false, method: "typed" },
@@ -65,24 +70,9 @@ describe("the typed confirmation on a terminal", () => {
 
   it("treats an unknown target as protected: the word to type is the target itself", async (t) => {
     const ws = useWorkspace(t);
-    const args = [
-      "--policy",
-      fixture("concourse.yaml"),
-      "--",
-      "fly",
-      "-t",
-      "qa",
-      "destroy-pipeline",
-      "-p",
-      "main",
-    ];
+    const args = guard({ policy: "concourse.yaml" }, destroyPipeline("qa"));
 
-    const result = await runOnPty(args, {
-      cwd: ws.root,
-      env: { ...ws.env, CI: undefined, TERM: "xterm" },
-      prompt: PROMPT,
-      answer: "qa",
-    });
+    const result = await typeAtPrompt(ws, "qa", { args });
 
     expect(result.output).toContain("UNKNOWN ENVIRONMENT 'qa'");
     expect(result.output).toContain(`${PROMPT} (qa)`);
@@ -97,17 +87,11 @@ describe("the typed confirmation on a terminal", () => {
   it("never prompts when CI is set, even on a terminal: 68 and nothing runs", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await runOnPty(ARGS, {
-      cwd: ws.root,
-      env: { ...ws.env, TERM: "xterm" },
-      prompt: PROMPT,
-      answer: "staging",
-    });
+    const result = await typeAtPrompt(ws, "staging", { env: { CI: "true" } });
 
     expect(result.output).not.toContain(PROMPT);
     expect(result.output).toContain("--confirm staging");
     expect(result.exitCode).toBe(68);
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toContain("main");
+    expectNotDestroyed(ws);
   });
 });

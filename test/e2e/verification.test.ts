@@ -5,29 +5,26 @@
  */
 import { copyFileSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { destroyPipeline, guard } from "../helpers/commands.js";
 import { entryNames } from "../helpers/report.js";
-import { fixture, useWorkspace } from "../helpers/workspace.js";
+import { useWorkspace, type Workspace } from "../helpers/workspace.js";
 
-const DESTROY_MAIN = ["fly", "-t", "staging", "destroy-pipeline", "-p", "main"];
-const BUGGY = { FAKE_FLY_BUGGY: "1" };
+/**
+ * The confirmed destroy of staging's `main`, under `policy` and with --report, by a buggy fly
+ * that removes `docs` too.
+ */
+function destroyWithBuggyFly(ws: Workspace, policy: string) {
+  return ws.run(
+    guard({ policy, confirm: "staging", report: ws.reportFile }, destroyPipeline("staging")),
+    { env: { FAKE_FLY_BUGGY: "1" } },
+  );
+}
 
 describe.concurrent("a fly that removes one pipeline too many", () => {
   it("fails verification (70) and names the extra pipeline under removed.only", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run(
-      [
-        "--policy",
-        fixture("concourse.yaml"),
-        "--confirm",
-        "staging",
-        "--report",
-        ws.reportFile,
-        "--",
-        ...DESTROY_MAIN,
-      ],
-      { env: BUGGY },
-    );
+    const result = await destroyWithBuggyFly(ws, "concourse.yaml");
 
     expect(result.exitCode).toBe(70);
     expect(ws.pipelines()).toEqual(["ops"]);
@@ -53,19 +50,7 @@ describe.concurrent("a fly that removes one pipeline too many", () => {
     const original = readFileSync(ws.pipelinesFile, "utf8");
     copyFileSync(ws.pipelinesFile, `${ws.pipelinesFile}.bak`);
 
-    const result = await ws.run(
-      [
-        "--policy",
-        fixture("concourse-rollback.yaml"),
-        "--confirm",
-        "staging",
-        "--report",
-        ws.reportFile,
-        "--",
-        ...DESTROY_MAIN,
-      ],
-      { env: BUGGY },
-    );
+    const result = await destroyWithBuggyFly(ws, "concourse-rollback.yaml");
 
     expect(result.exitCode).toBe(69);
     expect(ws.flyRan("destroy-pipeline")).toBe(true);
@@ -88,19 +73,7 @@ describe.concurrent("a fly that removes one pipeline too many", () => {
     copyFileSync(ws.pipelinesFile, `${ws.pipelinesFile}.bak`);
     ws.setPipelines(["main", "docs", "ops", "extra"]);
 
-    const result = await ws.run(
-      [
-        "--policy",
-        fixture("concourse-rollback.yaml"),
-        "--confirm",
-        "staging",
-        "--report",
-        ws.reportFile,
-        "--",
-        ...DESTROY_MAIN,
-      ],
-      { env: BUGGY },
-    );
+    const result = await destroyWithBuggyFly(ws, "concourse-rollback.yaml");
 
     expect(result.exitCode).toBe(70);
     expect(ws.readReport()).toMatchObject({

@@ -4,18 +4,16 @@
  * never overrides the target the command names.
  */
 import { describe, expect, it } from "vitest";
-import { fixture, useWorkspace } from "../helpers/workspace.js";
+import { destroyPipeline, guard } from "../helpers/commands.js";
+import { expectFlyNeverRan, expectNotDestroyed, useWorkspace } from "../helpers/workspace.js";
 
-const POLICY = ["--policy", fixture("concourse.yaml")];
+const POLICY = "concourse.yaml";
+const DESTROY_PROD = destroyPipeline("prod");
 
 /** [how it is wrapped, the command, where the environment is read from] */
 const WRAPPED: [string, string[], string][] = [
   ["sh -c", ["sh", "-c", "fly -t prod destroy-pipeline -p main"], "argument -t"],
-  [
-    "env with an assignment",
-    ["env", "X=1", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
-    "argument -t",
-  ],
+  ["env with an assignment", ["env", "X=1", ...DESTROY_PROD], "argument -t"],
   [
     "bash -c after a harmless command",
     ["bash", "-c", "echo hi && fly -t prod destroy-pipeline -p main"],
@@ -37,17 +35,9 @@ const WRAPPED: [string, string[], string][] = [
     ["bash", "-c", "cd /tmp; fly -t prod destroy-pipeline -p main"],
     "argument -t",
   ],
-  [
-    "nice -n 10",
-    ["nice", "-n", "10", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
-    "argument -t",
-  ],
-  ["env -i", ["env", "-i", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"], "argument -t"],
-  [
-    "timeout 30",
-    ["timeout", "30", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
-    "argument -t",
-  ],
+  ["nice -n 10", ["nice", "-n", "10", ...DESTROY_PROD], "argument -t"],
+  ["env -i", ["env", "-i", ...DESTROY_PROD], "argument -t"],
+  ["timeout 30", ["timeout", "30", ...DESTROY_PROD], "argument -t"],
   [
     "a pipe into exec in sh -c",
     ["sh", "-c", "echo go | exec fly -t prod destroy-pipeline -p main"],
@@ -62,11 +52,10 @@ describe.concurrent("a production destroy hidden in a wrapper", () => {
     async ([_name, command, source], t) => {
       const ws = useWorkspace(t);
 
-      const result = await ws.run([...POLICY, "--report", ws.reportFile, "--", ...command]);
+      const result = await ws.run(guard({ policy: POLICY, report: ws.reportFile }, command));
 
       expect(result.exitCode).toBe(66);
-      expect(ws.flyCalls()).toEqual([]);
-      expect(ws.pipelines()).toContain("main");
+      expectFlyNeverRan(ws);
       // Not even the harmless part of the script ran.
       expect(result.stdout).toBe("");
       expect(ws.readReport()).toMatchObject({
@@ -81,18 +70,15 @@ describe.concurrent("a production destroy hidden in a wrapper", () => {
   it("is still denied when xargs runs it (a script's `echo main | xargs fly …`)", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--report",
-      ws.reportFile,
-      "--",
-      "sh",
-      "-c",
-      "echo main | xargs fly -t prod destroy-pipeline -p",
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, report: ws.reportFile }, [
+        "sh",
+        "-c",
+        "echo main | xargs fly -t prod destroy-pipeline -p",
+      ]),
+    );
 
-    expect(ws.flyCalls()).toEqual([]);
-    expect(ws.pipelines()).toContain("main");
+    expectFlyNeverRan(ws);
     expect(result.exitCode).toBe(66);
     expect(ws.readReport().outcome).toBe("blocked");
   });
@@ -100,45 +86,30 @@ describe.concurrent("a production destroy hidden in a wrapper", () => {
   it("is blocked when the command names two targets, one of them production", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--confirm",
-      "staging",
-      "--",
-      "fly",
-      "-t",
-      "staging",
-      "destroy-pipeline",
-      "-p",
-      "main",
-      "-t",
-      "prod",
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, confirm: "staging" }, [...destroyPipeline("staging"), "-t", "prod"]),
+    );
 
     expect(result.exitCode).toBe(66);
     expect(result.stderr).toContain("more than one environment");
-    expect(ws.flyCalls()).toEqual([]);
-    expect(ws.pipelines()).toContain("main");
+    expectFlyNeverRan(ws);
   });
 
   it("is blocked, not run, when the script uses a construct preflight cannot read (a subshell)", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--report",
-      ws.reportFile,
-      "--",
-      "bash",
-      "-c",
-      "echo hi; (fly -t prod destroy-pipeline -p main)",
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, report: ws.reportFile }, [
+        "bash",
+        "-c",
+        "echo hi; (fly -t prod destroy-pipeline -p main)",
+      ]),
+    );
 
     expect(result.exitCode).toBe(66);
     expect(result.stderr).toMatch(/cannot tell what this command runs/);
-    expect(ws.flyCalls()).toEqual([]);
+    expectFlyNeverRan(ws);
     expect(result.stdout).toBe("");
-    expect(ws.pipelines()).toContain("main");
     expect(ws.readReport().outcome).toBe("blocked");
   });
 });
@@ -147,28 +118,17 @@ describe.concurrent("--env against the command's own target", () => {
   it("blocks (66) when --env staging is given but the command targets prod", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--env",
-      "staging",
-      "--confirm",
-      "staging",
-      "--report",
-      ws.reportFile,
-      "--",
-      "fly",
-      "-t",
-      "prod",
-      "destroy-pipeline",
-      "-p",
-      "main",
-    ]);
+    const result = await ws.run(
+      guard(
+        { policy: POLICY, env: "staging", confirm: "staging", report: ws.reportFile },
+        DESTROY_PROD,
+      ),
+    );
 
     expect(result.exitCode).toBe(66);
     expect(result.stderr).toContain("staging");
     expect(result.stderr).toContain("production");
-    expect(ws.flyCalls()).toEqual([]);
-    expect(ws.pipelines()).toContain("main");
+    expectFlyNeverRan(ws);
     expect(ws.readReport()).toMatchObject({
       outcome: "blocked",
       environment: { name: "production" },
@@ -178,43 +138,20 @@ describe.concurrent("--env against the command's own target", () => {
   it("blocks (66) when --env production is given but the command targets staging", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--env",
-      "production",
-      "--confirm",
-      "staging",
-      "--",
-      "fly",
-      "-t",
-      "staging",
-      "destroy-pipeline",
-      "-p",
-      "main",
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, env: "production", confirm: "staging" }, destroyPipeline("staging")),
+    );
 
     expect(result.exitCode).toBe(66);
-    expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.pipelines()).toContain("main");
+    expectNotDestroyed(ws);
   });
 
   it("lets a matching --env through to the usual confirmation", async (t) => {
     const ws = useWorkspace(t);
 
-    const result = await ws.run([
-      ...POLICY,
-      "--env",
-      "staging",
-      "--confirm",
-      "staging",
-      "--",
-      "fly",
-      "-t",
-      "staging",
-      "destroy-pipeline",
-      "-p",
-      "main",
-    ]);
+    const result = await ws.run(
+      guard({ policy: POLICY, env: "staging", confirm: "staging" }, destroyPipeline("staging")),
+    );
 
     expect(result.exitCode).toBe(0);
     expect(ws.pipelines()).toEqual(["docs", "ops"]);

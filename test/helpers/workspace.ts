@@ -6,7 +6,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TestContext } from "vitest";
+import { expect, type TestContext } from "vitest";
 import {
   type ExecOptions,
   type ExecResult,
@@ -149,4 +149,22 @@ export function useWorkspace(
   const workspace = new Workspace(pipelines);
   test.onTestFinished(() => workspace.cleanup());
   return workspace;
+}
+
+/** fly's destroy never ran, and the fake Concourse still holds every pipeline, in order. */
+export function expectNothingDestroyed(ws: Workspace): void {
+  expect(ws.flyRan("destroy-pipeline")).toBe(false);
+  expect(ws.pipelines()).toEqual([...DEFAULT_PIPELINES]);
+}
+
+/** fly's destroy never ran, and `pipeline` is still there. */
+export function expectNotDestroyed(ws: Workspace, pipeline = "main"): void {
+  expect(ws.flyRan("destroy-pipeline")).toBe(false);
+  expect(ws.pipelines()).toContain(pipeline);
+}
+
+/** fly never ran at all (not even a state probe), and the `main` pipeline is still there. */
+export function expectFlyNeverRan(ws: Workspace): void {
+  expect(ws.flyCalls()).toEqual([]);
+  expect(ws.pipelines()).toContain("main");
 }
