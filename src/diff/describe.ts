@@ -1,29 +1,22 @@
 /** Expectations in words, for the plan: what the operator should expect the command to change. */
-import type { ChangeExpectation, Expectations, Selector } from "../policy/types.js";
+import type { ChangeExpectation, Expectations } from "../policy/types.js";
 import { describeSelector } from "./selector.js";
 
-export function describeExpectations(
-  expect: Expectations,
-  fill: (s: Selector) => Selector,
-): string {
+/** Expectations (templates already filled) in words. */
+export function describeExpectations(expect: Expectations): string {
   const parts = (["removed", "added", "changed"] as const).map((kind) =>
-    describeChange(kind, expect[kind], fill),
+    describeChange(kind, expect[kind]),
   );
-  for (const selector of expect.unchanged)
-    parts.push(`unchanged: ${describeSelector(fill(selector))}`);
+  for (const selector of expect.unchanged) parts.push(`unchanged: ${describeSelector(selector)}`);
   return parts.join("; ");
 }
 
-function describeChange(
-  kind: string,
-  c: ChangeExpectation,
-  fill: (s: Selector) => Selector,
-): string {
+function describeChange(kind: string, c: ChangeExpectation): string {
   if (c.kind === "any") return `${kind}: anything`;
   if (c.kind === "none") return `${kind}: nothing`;
   const bits: string[] = [];
   if (c.max !== undefined) bits.push(`at most ${c.max}`);
-  if (c.only) bits.push(`only ${describeSelector(fill(c.only))}`);
-  if (c.never) bits.push(`never ${describeSelector(fill(c.never))}`);
+  if (c.only) bits.push(`only ${describeSelector(c.only)}`);
+  if (c.never) bits.push(`never ${describeSelector(c.never)}`);
   return `${kind}: ${bits.join(", ") || "anything"}`;
 }

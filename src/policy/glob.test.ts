@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GlobError, globMatch, globToRegExp, isGlob } from "./glob.js";
+import { escapeGlob, GlobError, globMatch, globToRegExp, isGlob } from "./glob.js";
 
 describe("globMatch", () => {
   it.each<[string, string, boolean]>([
@@ -129,4 +129,20 @@ describe("isGlob", () => {
   it.each(["prod", "a.b", "a+b", "(x)", "a,b"])("%s is a plain value", (pattern) => {
     expect(isGlob(pattern)).toBe(false);
   });
+});
+
+describe("globs that a regular expression cannot express", () => {
+  it("reports a reversed range as a GlobError, not a crash", () => {
+    expect(() => globToRegExp("prod-[z-a]")).toThrow(GlobError);
+  });
+});
+
+describe("escapeGlob", () => {
+  it.each(["*", "a?b", "[x]", "{a,b}", "back\\slash", "plain"])(
+    "makes %j match only itself",
+    (value) => {
+      expect(globMatch(escapeGlob(value), value)).toBe(true);
+      expect(globMatch(escapeGlob(value), `${value}x`)).toBe(false);
+    },
+  );
 });

@@ -15,9 +15,23 @@ export function isGlob(pattern: string): boolean {
 export function globToRegExp(pattern: string): RegExp {
   const cached = cache.get(pattern);
   if (cached) return cached;
-  const regex = new RegExp(`^(?:${translate(pattern)})$`, "s");
+  const source = translate(pattern);
+  let regex: RegExp;
+  try {
+    regex = new RegExp(`^(?:${source})$`, "s");
+  } catch (error) {
+    // e.g. a reversed range, [z-a]
+    throw new GlobError(
+      `glob ${JSON.stringify(pattern)} is not valid (${(error as Error).message})`,
+    );
+  }
   cache.set(pattern, regex);
   return regex;
+}
+
+/** A glob that matches `value` literally: what a command gave must not widen a selector. */
+export function escapeGlob(value: string): string {
+  return value.replace(/[\\*?[\]{},]/g, "\\$&");
 }
 
 export function globMatch(pattern: string, value: string): boolean {

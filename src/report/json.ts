@@ -8,7 +8,7 @@ import { redactArgv, redactDeep } from "./redact.js";
 export type JsonReport = Record<string, unknown>;
 
 export function toJsonReport(result: RunResult): JsonReport {
-  const { snapshots: _snapshots, auditFailure: _auditFailure, ...rest } = result;
+  const { auditFailure: _auditFailure, ...rest } = result;
   const report = {
     version: 1,
     ...rest,

@@ -3,20 +3,22 @@
  * `plan`). A record that cannot be written is never silently lost.
  */
 import { toAuditRecord } from "../report/json.js";
-import type { RunInput } from "./lifecycle.js";
 import { exitCodeFor, type Outcome } from "./outcome.js";
-import type { RunPorts } from "./ports.js";
+import type { RunInput, RunPorts } from "./ports.js";
 import type { RunResult } from "./result.js";
 
-export function finishRun(
-  result: RunResult,
-  outcome: Outcome,
-  message: string,
-  hint: string | undefined,
-  input: RunInput,
-  ports: RunPorts,
-  started: Date,
-): RunResult {
+export interface Ending {
+  outcome: Outcome;
+  message: string;
+  hint?: string | undefined;
+  input: RunInput;
+  ports: RunPorts;
+  started: Date;
+}
+
+/** Sets the run's outcome, exit code and duration, and (for `run`) writes its audit record. */
+export function finishRun(result: RunResult, ending: Ending): RunResult {
+  const { outcome, message, hint, input, ports, started } = ending;
   result.outcome = outcome;
   result.exitCode = exitCodeFor(outcome, result.commandExitCode);
   result.message = message;

@@ -3,22 +3,25 @@
  * before-snapshot, the plan, confirmation, execution, the after-snapshot, verification and
  * rollback. A command no rule matches never loads this module.
  */
-import { checkKind } from "../checks/registry.js";
+import { TemplateError } from "../command/template.js";
 import { describeExpectations } from "../diff/describe.js";
-import type { Selector } from "../policy/types.js";
+import type { Expectations } from "../policy/types.js";
+import { runChecks } from "./checks.js";
 import { obtainConfirmation } from "./confirm.js";
 import type { Evaluation } from "./evaluate.js";
+import { fillExpectations } from "./expectations.js";
 import { finishRun } from "./finish.js";
 import { type Guard, guardsOf } from "./guards.js";
-import type { RunInput } from "./lifecycle.js";
-import { describeExit } from "./lifecycle.js";
-import type { Outcome } from "./outcome.js";
-import type { RunPorts } from "./ports.js";
-import type { CheckResult, RunResult } from "./result.js";
+import { describeExit, type Outcome } from "./outcome.js";
+import type { RunInput, RunPorts } from "./ports.js";
+import type { RunResult } from "./result.js";
 import { rollBack } from "./rollback.js";
 import { type SnapshotSet, takeSnapshots } from "./snapshots.js";
-import { fillSelector, verifyGuards } from "./verify.js";
+import { verifyGuards } from "./verify.js";
 
+type Finish = (outcome: Outcome, message: string, hint?: string) => RunResult;
+
+/** Runs a command that at least one rule matched, from the pre-checks to the audit record. */
 export async function runGuarded(
   result: RunResult,
   evaluation: Evaluation,
@@ -26,27 +29,41 @@ export async function runGuarded(
   ports: RunPorts,
   started: Date,
 ): Promise<RunResult> {
-  const finish = (outcome: Outcome, message: string, hint?: string) =>
-    finishRun(result, outcome, message, hint, input, ports, started);
+  const finish: Finish = (outcome, message, hint) =>
+    finishRun(result, { outcome, message, hint, input, ports, started });
   const guards = guardsOf(evaluation, input.context.env);
-  result.expected = guards.flatMap((g) =>
-    g.rule.expect ? [{ rule: g.rule.id, text: safeDescribe(g) }] : [],
-  );
+  const { cwd } = input.context;
   const readOnlyOnly = input.mode === "plan";
 
+  let expectations: Map<Guard, Expectations>;
+  try {
+    expectations = new Map(
+      guards.flatMap((g) =>
+        g.rule.expect ? [[g, fillExpectations(g, g.rule.expect)] as const] : [],
+      ),
+    );
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    return finish(
+      "internal-error",
+      `the policy's expectations need {${error.missing}}, which this command does not give, so the change could not be verified; nothing was run`,
+      "name it in the command (see the rule's resource/args extractors), or fix the rule",
+    );
+  }
+  result.expected = [...expectations].map(([g, e]) => ({
+    rule: g.rule.id,
+    text: describeExpectations(e),
+  }));
+
   if (guards.some((g) => g.rule.checks.length > 0)) ports.presenter.progress("running checks");
-  result.checks = await runChecks(guards, input, ports, readOnlyOnly);
+  result.checks = await runChecks(guards, { runner: ports.runner, cwd, readOnlyOnly });
   const failed = result.checks.filter((c) => c.status === "fail");
 
-  let before: SnapshotSet | undefined;
+  let before: SnapshotSet = { snapshots: [], failures: [], skipped: [] };
   if (failed.length === 0) {
     if (guards.some((g) => g.rule.state.length > 0))
       ports.presenter.progress("taking the before-snapshot");
-    before = await takeSnapshots(guards, {
-      runner: ports.runner,
-      cwd: input.context.cwd,
-      readOnlyOnly,
-    });
+    before = await takeSnapshots(guards, { runner: ports.runner, cwd, readOnlyOnly });
     result.probes = [
       ...before.snapshots.map((s) => ({ name: s.state, rule: s.rule, before: s.entries.length })),
       ...before.failures.map((f) => ({ name: f.name, rule: f.rule, problem: f.problem })),
@@ -66,7 +83,7 @@ export async function runGuarded(
       "fix what the check reports, then run the command again",
     );
   }
-  if (before && before.failures.length > 0) {
+  if (before.failures.length > 0) {
     return finish(
       "internal-error",
       `the before-snapshot could not be taken: ${before.failures.map((f) => `${f.name}: ${f.problem}`).join("; ")}; nothing was run`,
@@ -87,9 +104,8 @@ export async function runGuarded(
   });
   result.reason = confirmation.reason;
   result.confirmation.method = confirmation.method;
-  if (!confirmation.ok) {
+  if (!confirmation.ok)
     return finish("confirmation-required", confirmation.message, confirmation.hint);
-  }
   result.confirmation.given = result.confirmation.required;
 
   if (input.mode === "plan") {
@@ -98,7 +114,6 @@ export async function runGuarded(
       `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
     );
   }
-
   if (evaluation.environment?.protected) {
     try {
       ports.audit.ensureWritable();
@@ -110,60 +125,64 @@ export async function runGuarded(
       );
     }
   }
-  return executeGuarded(result, guards, before!, input, ports, started);
+
+  const exit = await ports.runner.runInherited(input.argv, { cwd });
+  result.commandExitCode = exit.exitCode;
+  try {
+    return await verifyAfterRun(result, {
+      guards,
+      expectations,
+      before,
+      input,
+      ports,
+      finish,
+      note: describeExit(exit),
+    });
+  } catch (error) {
+    // The command has run: whatever went wrong in preflight, the record must still be written.
+    return finish(
+      "internal-error",
+      `${describeExit(exit)}, but preflight failed while verifying it (${(error as Error).message}); the change is unverified`,
+      "check the state by hand; this is a bug in preflight, please report it with the report file",
+    );
+  }
 }
 
-async function executeGuarded(
+async function verifyAfterRun(
   result: RunResult,
-  guards: Guard[],
-  before: SnapshotSet,
-  input: RunInput,
-  ports: RunPorts,
-  started: Date,
+  run: {
+    guards: Guard[];
+    expectations: Map<Guard, Expectations>;
+    before: SnapshotSet;
+    input: RunInput;
+    ports: RunPorts;
+    finish: Finish;
+    note: string;
+  },
 ): Promise<RunResult> {
-  const exit = await ports.runner.runInherited(input.argv, { cwd: input.context.cwd });
-  result.commandExitCode = exit.exitCode;
-  const commandNote = describeExit(exit);
-
-  if (guards.every((g) => g.rule.state.length === 0)) {
-    const outcome: Outcome = exit.exitCode === 0 ? "ok" : "command-failed";
-    return finishRun(result, outcome, commandNote, undefined, input, ports, started);
-  }
+  const { guards, before, ports, finish, note } = run;
+  const commandOutcome: Outcome = result.commandExitCode === 0 ? "ok" : "command-failed";
+  if (guards.every((g) => g.rule.state.length === 0)) return finish(commandOutcome, note);
 
   ports.presenter.progress("taking the after-snapshot");
-  const after = await takeSnapshots(guards, {
-    runner: ports.runner,
-    cwd: input.context.cwd,
-    readOnlyOnly: false,
-  });
+  const cwd = run.input.context.cwd;
+  const after = await takeSnapshots(guards, { runner: ports.runner, cwd, readOnlyOnly: false });
   for (const probe of result.probes) {
     const snapshot = after.snapshots.find((s) => s.rule === probe.rule && s.state === probe.name);
     if (snapshot) probe.after = snapshot.entries.length;
     const failure = after.failures.find((f) => f.rule === probe.rule && f.name === probe.name);
     if (failure) probe.problem = `after: ${failure.problem}`;
   }
-  const verification = verifyGuards(guards, before, after);
+  const verification = verifyGuards(guards, run.expectations, before, after);
   result.diff = verification.diff;
   result.violations = verification.violations;
-  result.snapshots = { before: before.snapshots, after: after.snapshots };
-
   if (verification.violations.length === 0) {
-    const outcome: Outcome = exit.exitCode === 0 ? "ok" : "command-failed";
-    const verified = "the after-state satisfies the policy";
-    return finishRun(
-      result,
-      outcome,
-      `${commandNote}; ${verified}`,
-      undefined,
-      input,
-      ports,
-      started,
-    );
+    return finish(commandOutcome, `${note}; the after-state satisfies the policy`);
   }
 
   const rollback = await rollBack(verification.failedGuards, before, {
     runner: ports.runner,
-    cwd: input.context.cwd,
+    cwd,
     progress: ports.presenter.progress,
   });
   result.rollback = {
@@ -172,74 +191,19 @@ async function executeGuarded(
     ...(rollback.detail !== undefined && { detail: rollback.detail }),
   };
   const count = verification.violations.length;
-  const what = `${commandNote}; the after-state broke the policy (${count} violation${count === 1 ? "" : "s"}: ${verification.violations.map((v) => v.expectation).join(", ")})`;
+  const what = `${note}; the after-state broke the policy (${count} violation${count === 1 ? "" : "s"}: ${verification.violations.map((v) => v.expectation).join(", ")})`;
   if (rollback.succeeded) {
-    return finishRun(
-      result,
+    return finish(
       "verification-failed-restored",
       `${what}; the rollback restored the before-state`,
       "find out why the command changed more than expected before running it again",
-      input,
-      ports,
-      started,
     );
   }
-  return finishRun(
-    result,
+  return finish(
     "verification-failed",
     rollback.attempted
       ? `${what}; the rollback did not restore it (${rollback.detail})`
       : `${what}; nothing was rolled back`,
     "restore the entries listed in the report by hand; the report and the audit log list exactly what changed",
-    input,
-    ports,
-    started,
   );
-}
-
-async function runChecks(
-  guards: Guard[],
-  input: RunInput,
-  ports: RunPorts,
-  readOnlyOnly: boolean,
-): Promise<CheckResult[]> {
-  const results: CheckResult[] = [];
-  for (const guard of guards) {
-    for (const spec of guard.rule.checks) {
-      if (readOnlyOnly && !spec.readOnly) {
-        results.push({
-          name: spec.name,
-          rule: guard.rule.id,
-          status: "skipped",
-          detail: "not run by plan: not marked read-only",
-        });
-        continue;
-      }
-      try {
-        const outcome = await checkKind(spec).run(spec, {
-          runner: ports.runner,
-          lookup: guard.lookup,
-          env: guard.vars,
-          cwd: input.context.cwd,
-        });
-        results.push({ name: spec.name, rule: guard.rule.id, ...outcome });
-      } catch (error) {
-        results.push({
-          name: spec.name,
-          rule: guard.rule.id,
-          status: "fail",
-          detail: `could not run: ${(error as Error).message}`,
-        });
-      }
-    }
-  }
-  return results;
-}
-
-function safeDescribe(guard: Guard): string {
-  try {
-    return describeExpectations(guard.rule.expect!, (s: Selector) => fillSelector(s, guard));
-  } catch (error) {
-    return `cannot describe: ${(error as Error).message}`;
-  }
 }

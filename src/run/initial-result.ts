@@ -1,7 +1,7 @@
 /** The result of a run as evaluation leaves it, before anything has run. */
 import { earlyResult } from "./early-result.js";
 import type { Evaluation } from "./evaluate.js";
-import type { RunInput } from "./lifecycle.js";
+import type { RunInput } from "./ports.js";
 import type { RunResult } from "./result.js";
 
 export function initialResult(input: RunInput, evaluation: Evaluation, started: Date): RunResult {

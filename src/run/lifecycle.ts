@@ -4,28 +4,16 @@
  * part (checks, snapshots, plan, confirmation, execution, verification, rollback), which is
  * loaded only then. It returns data; rendering and the exit code are decided at the edge.
  */
-import type { Policy } from "../policy/types.js";
 import { evaluateCommand } from "./evaluate.js";
 import { finishRun } from "./finish.js";
 import { initialResult } from "./initial-result.js";
-import type { Outcome } from "./outcome.js";
-import type { RunContext, RunPorts } from "./ports.js";
+import { describeExit, type Outcome } from "./outcome.js";
+import type { RunInput, RunPorts } from "./ports.js";
 import type { RunResult } from "./result.js";
 
-export interface RunOptions {
-  env?: string;
-  confirm?: string;
-  reason?: string;
-}
+export type { RunInput, RunOptions } from "./ports.js";
 
-export interface RunInput {
-  mode: "run" | "plan";
-  argv: string[];
-  policy: Policy;
-  options: RunOptions;
-  context: RunContext;
-}
-
+/** Evaluates a command and runs it as the policy says; returns the result as data. */
 export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunResult> {
   const started = ports.now();
   const evaluation = evaluateCommand({
@@ -36,7 +24,7 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
   });
   const result = initialResult(input, evaluation, started);
   const finish = (outcome: Outcome, message: string, hint?: string) =>
-    finishRun(result, outcome, message, hint, input, ports, started);
+    finishRun(result, { outcome, message, hint, input, ports, started });
 
   if (evaluation.blocked) {
     if (evaluation.rules.length > 0) await ports.presenter.showPlan(result);
@@ -52,15 +40,4 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
   }
   const { runGuarded } = await import("./guarded-run.js");
   return runGuarded(result, evaluation, input, ports, started);
-}
-
-/** How the wrapped command ended, in words. */
-export function describeExit(exit: {
-  exitCode: number;
-  signal?: string;
-  failure?: string;
-}): string {
-  if (exit.failure) return `the command could not run: ${exit.failure}`;
-  if (exit.signal) return `the command was stopped by ${exit.signal}`;
-  return `the command exited ${exit.exitCode}`;
 }

@@ -32,3 +32,14 @@ export function exitCodeFor(outcome: Outcome, commandExitCode: number | null): n
   if (outcome === "command-failed") return commandExitCode ?? EXIT_CODES["internal-error"];
   return EXIT_CODES[outcome];
 }
+
+/** How the wrapped command ended, in words. */
+export function describeExit(exit: {
+  exitCode: number;
+  signal?: string;
+  failure?: string;
+}): string {
+  if (exit.failure) return `the command could not run: ${exit.failure}`;
+  if (exit.signal) return `the command was stopped by ${exit.signal}`;
+  return `the command exited ${exit.exitCode}`;
+}

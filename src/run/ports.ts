@@ -2,7 +2,7 @@
  * What the run lifecycle needs from the outside world, passed in rather than reached for, so
  * every branch can be driven from a unit test without a terminal, processes or files.
  */
-import type { RunSpec } from "../policy/types.js";
+import type { Policy, RunSpec } from "../policy/types.js";
 import type { RunResult } from "./result.js";
 
 export interface CapturedOutput {
@@ -66,4 +66,18 @@ export interface RunPorts {
   presenter: Presenter;
   audit: AuditSink;
   now: () => Date;
+}
+
+export interface RunOptions {
+  env?: string;
+  confirm?: string;
+  reason?: string;
+}
+
+export interface RunInput {
+  mode: "run" | "plan";
+  argv: string[];
+  policy: Policy;
+  options: RunOptions;
+  context: RunContext;
 }

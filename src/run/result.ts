@@ -1,5 +1,5 @@
 /** What one run or plan produced, as plain data; the JSON report and the human view render it. */
-import type { Snapshot, StateDiff, Violation } from "../diff/types.js";
+import type { StateDiff, Violation } from "../diff/types.js";
 import type { Decision } from "../policy/types.js";
 import type { Outcome } from "./outcome.js";
 
@@ -61,6 +61,4 @@ export interface RunResult {
   durationMs: number;
   /** Not in the report: set when the audit record could not be written, so the edge prints it. */
   auditFailure?: { error: string; record: Record<string, unknown> };
-  /** Not in the report: the snapshots, for rendering and rollback checks. */
-  snapshots?: { before: Snapshot[]; after: Snapshot[] };
 }

@@ -3,11 +3,10 @@
  * its rule's expectations. A probe that could not be taken afterwards is a violation
  * ("unverified"), never a silent success.
  */
-import { fillArgv } from "../command/template.js";
 import { diffSnapshots, mergeDiffs } from "../diff/diff.js";
 import { verifyExpectations } from "../diff/expect.js";
 import type { Snapshot, StateDiff, Violation } from "../diff/types.js";
-import type { Selector } from "../policy/types.js";
+import type { Expectations } from "../policy/types.js";
 import type { Guard } from "./guards.js";
 import type { SnapshotSet } from "./snapshots.js";
 
@@ -20,6 +19,7 @@ export interface Verification {
 
 export function verifyGuards(
   guards: readonly Guard[],
+  expectations: ReadonlyMap<Guard, Expectations>,
   before: SnapshotSet,
   after: SnapshotSet,
 ): Verification {
@@ -37,17 +37,9 @@ export function verifyGuards(
         entries: [],
         rule: guard.rule.id,
       }));
-    if (guard.rule.expect) {
-      const fill = (s: Selector) => fillSelector(s, guard);
-      const expect = guard.rule.expect;
-      const filled = {
-        ...expect,
-        added: fillChange(expect.added, fill),
-        removed: fillChange(expect.removed, fill),
-        changed: fillChange(expect.changed, fill),
-        unchanged: expect.unchanged.map(fill),
-      };
-      found.push(...verifyExpectations(own, filled, guard.rule.id));
+    const expect = expectations.get(guard);
+    if (expect) {
+      found.push(...verifyExpectations(own, expect, guard.rule.id));
     }
     if (found.length > 0) failedGuards.push(guard);
     violations.push(...found);
@@ -68,18 +60,4 @@ export function guardDiff(
     if (b && a) diffs.push(diffSnapshots(b, a));
   }
   return mergeDiffs(diffs);
-}
-
-export function fillSelector(selector: Selector, guard: Guard): Selector {
-  const keys = Object.keys(selector);
-  const values = fillArgv(Object.values(selector), guard.lookup);
-  return Object.fromEntries(keys.map((k, i) => [k, values[i]!]));
-}
-
-function fillChange<C extends { kind: string; only?: Selector; never?: Selector }>(
-  c: C,
-  fill: (s: Selector) => Selector,
-): C {
-  if (c.kind !== "limit") return c;
-  return { ...c, ...(c.only && { only: fill(c.only) }), ...(c.never && { never: fill(c.never) }) };
 }
