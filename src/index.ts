@@ -8,6 +8,7 @@ import type { CliContext } from "./cli/context.js";
 import { readRunArgv } from "./cli/fast-argv.js";
 import { InternalError, PolicyError, UsageError } from "./errors.js";
 import { isInteractive, useColor } from "./io/terminal.js";
+import { redactText } from "./report/redact.js";
 import { EXIT_CODES } from "./run/outcome.js";
 
 async function main(args: string[]): Promise<number> {
@@ -20,6 +21,7 @@ async function main(args: string[]): Promise<number> {
     stderr: (text) => process.stderr.write(text),
     // isatty(fd) rather than process.stdin.isTTY: the latter builds the stdin stream (~3 ms).
     interactive: isInteractive(isatty(0), env),
+    terminal: isatty(0) || isatty(2),
     color: useColor(isatty(2), env, false),
   };
   try {
@@ -42,7 +44,8 @@ async function main(args: string[]): Promise<number> {
 /** The one table from error class to exit code; stack traces only for preflight's own bugs. */
 function reportError(error: unknown, ctx: CliContext): number {
   if (error instanceof UsageError) {
-    ctx.stderr(`preflight: ${error.message}\n`);
+    // The command line it quotes may hold a password (`--db-password=…`).
+    ctx.stderr(`preflight: ${redactText(error.message)}\n`);
     return EXIT_CODES["usage-error"];
   }
   if (error instanceof PolicyError) {

@@ -10,6 +10,8 @@ export interface CliContext {
   stderr: (text: string) => void;
   /** True when standard input is a terminal and CI is not set. */
   interactive: boolean;
+  /** True when preflight runs on a terminal (stdin or stderr is one), whatever CI says. */
+  terminal: boolean;
   /** True when colour may be used on stderr (NO_COLOR / FORCE_COLOR / --no-color honoured). */
   color: boolean;
 }

@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
+import { redactArgv } from "../report/redact.js";
 import type { CliContext } from "./context.js";
 import { RUN_OPTIONS, type RunCommandOptions } from "./run-options.js";
 
@@ -54,7 +55,8 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     }
     command.action(async (commandArgs: string[], opts: Record<string, unknown>) => {
       if (!args.includes("--") || commandArgs.length === 0) {
-        const example = commandArgs.length > 0 ? commandArgs.join(" ") : "<command> [args...]";
+        const example =
+          commandArgs.length > 0 ? redactArgv(commandArgs).join(" ") : "<command> [args...]";
         throw new UsageError(
           `put -- between preflight's options and the command, e.g. preflight ${verb} [options] -- ${example}`,
         );

@@ -55,7 +55,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
         context: runContext,
       },
       {
-        runner: createProcessRunner({ interactive: ctx.interactive, notice: ctx.stderr }),
+        runner: createProcessRunner({ onTerminal: ctx.terminal, notice: ctx.stderr }),
         prompter: createTerminalPrompter(),
         presenter: createPresenter({ cwd: ctx.cwd, color, write: ctx.stderr, quiet: options.json }),
         audit,
@@ -63,18 +63,37 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       },
     );
   } catch (error) {
-    if (!(error instanceof PolicyError)) throw error;
+    // Whatever stopped the run, it still gets its report and its audit record.
+    const invalid = error instanceof PolicyError;
+    if (!invalid) {
+      ctx.stderr(
+        `preflight: internal error (a bug in preflight; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`,
+      );
+    }
     result = earlyResult({
       mode: options.verb,
       argv: options.command,
-      outcome: "policy-invalid",
-      message: `the policy is invalid, so nothing was run:\n${error.message}`,
-      hint: "fix the policy (preflight policy validate shows every problem); preflight refuses rather than run unguarded",
+      outcome: invalid ? "policy-invalid" : "internal-error",
+      message: invalid
+        ? `the policy is invalid, so nothing was run:\n${error.message}`
+        : `preflight failed: ${(error as Error)?.message ?? String(error)}`,
+      hint: invalid
+        ? "fix the policy (preflight policy validate shows every problem); preflight refuses rather than run unguarded"
+        : "check the state by hand if the command may have run; the audit record says how far it got",
       ...(options.reason !== undefined && { reason: options.reason }),
       startedAt: started,
       durationMs: Date.now() - started.getTime(),
     });
-    if (options.verb === "run") recordEarly(result, audit, runContext, ctx);
+    if (options.verb === "run") {
+      try {
+        audit.append(toAuditRecord(result, runContext));
+      } catch (auditError) {
+        result.auditFailure = {
+          error: (auditError as Error).message,
+          record: toAuditRecord(result, runContext),
+        };
+      }
+    }
   }
 
   await render(result, options, ctx, color);
@@ -100,22 +119,6 @@ async function render(
   if (options.json) return;
   const { renderOutcome } = await import("../report/human.js");
   ctx.stderr(`${renderOutcome(result, await chalkFor(color))}\n`);
-}
-
-function recordEarly(
-  result: RunResult,
-  audit: ReturnType<typeof createAuditSink>,
-  context: RunContext,
-  ctx: CliContext,
-): void {
-  try {
-    audit.append(toAuditRecord(result, context));
-  } catch (error) {
-    ctx.stderr(
-      `preflight: WARNING: the audit record could not be written (${(error as Error).message}). The record:\n`,
-    );
-    ctx.stderr(`${JSON.stringify(toAuditRecord(result, context))}\n`);
-  }
 }
 
 function currentUser(env: Record<string, string | undefined>): string {

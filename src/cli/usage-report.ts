@@ -15,6 +15,9 @@ export function writeUsageErrorReport(
 ): void {
   const end = args.indexOf("--");
   const options = end === -1 ? args : args.slice(0, end);
+  // Only run and plan have --report; another verb's arguments are not ours to read.
+  const first = options[0];
+  if (first !== undefined && !first.startsWith("-") && first !== "run" && first !== "plan") return;
   const file = reportPath(options);
   if (file === undefined) return;
   const verb = options[0] === "plan" ? "plan" : "run";

@@ -364,3 +364,24 @@ describe("xargs", () => {
     expect(normaliseCommand(["xargs"]).commands[0]?.argv).toEqual(["xargs"]);
   });
 });
+
+describe("more wrappers", () => {
+  it.each<[string, string[]]>([
+    ["setsid", ["setsid", "-f", "fly", "-t", "prod"]],
+    ["unbuffer", ["unbuffer", "fly", "-t", "prod"]],
+    ["chrt", ["chrt", "-r", "10", "fly", "-t", "prod"]],
+    ["taskset", ["taskset", "-c", "0-3", "fly", "-t", "prod"]],
+    ["watch", ["watch", "-n", "5", "fly", "-t", "prod"]],
+    ["flock with a command", ["flock", "-w", "10", "/tmp/lock", "fly", "-t", "prod"]],
+    ["flock -c", ["flock", "/tmp/lock", "-c", "fly -t prod"]],
+    ["su -c", ["su", "-", "deploy", "-c", "fly -t prod"]],
+    ["runuser -u", ["runuser", "-u", "deploy", "--", "fly", "-t", "prod"]],
+    ["runuser -c", ["runuser", "deploy", "-c", "fly -t prod"]],
+  ])("sees through %s", (_name, argv) => {
+    expect(normaliseCommand(argv).commands.map((c) => c.argv)).toEqual([["fly", "-t", "prod"]]);
+  });
+
+  it("leaves su without -c alone: it starts a shell, runs no command of its own", () => {
+    expect(normaliseCommand(["su", "-", "root"]).commands[0]?.argv).toEqual(["su", "-", "root"]);
+  });
+});

@@ -55,6 +55,20 @@ export function normaliseCommand(argv: string[]): NormalisedCommand {
   return out;
 }
 
+/** Index of the script given to a wrapper's `-c`-like option (`su - root -c 'cmd'`), if any. */
+function scriptOptionValue(
+  words: readonly string[],
+  at: number,
+  options: readonly string[],
+): number | undefined {
+  for (let k = at + 1; k < words.length; k++) {
+    const word = words[k] ?? "";
+    if (word === "--") return undefined;
+    if (options.includes(word)) return k + 1 < words.length ? k + 1 : undefined;
+  }
+  return undefined;
+}
+
 /** The program name a word runs: `/usr/bin/sudo` is sudo. */
 function programName(word: string): string {
   return word.slice(word.lastIndexOf("/") + 1);
@@ -100,6 +114,12 @@ function normaliseWords(
       continue;
     }
     const spec = WRAPPERS.get(name);
+    const script = spec?.scriptOptions && scriptOptionValue(words, i, spec.scriptOptions);
+    if (script !== undefined) {
+      unpackScript(words[script] ?? "", dynamic[script] ?? false, name, { env, via }, out);
+      return;
+    }
+    if (spec?.needsScript) break;
     const next = spec && optionsEnd(words, i, spec);
     if (next === undefined || !hasCommand(words, next)) break;
     via.push(name);

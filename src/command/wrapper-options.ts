@@ -12,6 +12,10 @@ export interface OptionSpec {
   positionals?: number;
   /** The wrapper adds arguments of its own at run time (xargs reads them from stdin). */
   addsArguments?: boolean;
+  /** Options whose value is a shell script the wrapper runs (`su -c`, `flock -c`). */
+  scriptOptions?: readonly string[];
+  /** Without a script option, no command follows (`su user` starts a login shell). */
+  needsScript?: boolean;
 }
 
 /**
@@ -87,6 +91,29 @@ export const WRAPPERS: ReadonlyMap<string, OptionSpec> = new Map<string, OptionS
   ["builtin", {}],
   ["timeout", { shortValue: "sk", longValue: ["--signal", "--kill-after"], positionals: 1 }],
   ["stdbuf", { shortValue: "ioe", longValue: ["--input", "--output", "--error"] }],
+  ["setsid", {}],
+  ["unbuffer", {}],
+  ["chrt", { shortValue: "TPD", shortStop: "p", positionals: 1 }],
+  ["taskset", { shortStop: "p", positionals: 1 }],
+  ["watch", { shortValue: "nq", longValue: ["--interval", "--equexit"] }],
+  [
+    "flock",
+    {
+      shortValue: "wE",
+      longValue: ["--timeout", "--conflict-exit-code"],
+      positionals: 1,
+      scriptOptions: ["-c", "--command"],
+    },
+  ],
+  ["su", { scriptOptions: ["-c", "--command"], needsScript: true }],
+  [
+    "runuser",
+    {
+      shortValue: "ugGw",
+      longValue: ["--user", "--group", "--supp-group"],
+      scriptOptions: ["-c", "--command"],
+    },
+  ],
   [
     "xargs",
     {

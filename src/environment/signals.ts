@@ -20,13 +20,15 @@ export function extractValues(
 ): TargetValue[] {
   const fromFlags: TargetValue[] = [];
   for (const flag of extractor.flags) {
-    for (const value of flagValues(argv, [flag]))
-      fromFlags.push({ value, source: `argument ${flag}` });
+    for (const value of flagValues(argv, [flag])) {
+      // `-t ""` names nothing; an empty environment name would make an empty confirmation valid.
+      if (value !== "") fromFlags.push({ value, source: `argument ${flag}` });
+    }
   }
   if (fromFlags.length > 0) return fromFlags;
   if (extractor.position !== undefined) {
     const value = positionalValue(argv, extractor.position);
-    if (value !== undefined) return [{ value, source: `argument ${extractor.position}` }];
+    if (value) return [{ value, source: `argument ${extractor.position}` }];
   }
   for (const name of extractor.vars) {
     const value = vars[name];

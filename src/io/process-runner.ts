@@ -13,7 +13,7 @@ const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 const MAX_CAPTURE = 64 * 1024 * 1024;
 
 export function createProcessRunner(options: {
-  interactive: boolean;
+  onTerminal: boolean;
   notice: (text: string) => void;
 }): ProcessRunner {
   return {
@@ -57,10 +57,11 @@ export function createProcessRunner(options: {
       return new Promise((resolve) => {
         const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: "inherit" });
         // On a terminal, Ctrl-C already reaches the whole foreground group, child included;
-        // forwarding it again would look like a second Ctrl-C. Other signals were sent to
-        // preflight alone, so they are passed on.
+        // forwarding it again would look like a second Ctrl-C (terraform hard-exits on that).
+        // Other signals were sent to preflight alone, so they are passed on. Known gap: a
+        // `kill -INT` aimed at preflight alone while it runs on a terminal is not forwarded.
         const forward = (signal: NodeJS.Signals) => {
-          if (signal === "SIGINT" && options.interactive) return;
+          if (signal === "SIGINT" && options.onTerminal) return;
           child.kill(signal);
         };
         for (const signal of FORWARDED) process.on(signal, forward);

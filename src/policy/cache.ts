@@ -29,9 +29,11 @@ export function cacheKey(files: readonly string[], sha256: string): string {
     .digest("hex");
 }
 
-export function readCachedPolicy(dir: string, key: string): Policy | undefined {
+/** The cached policy for these contents, or undefined (a miss, or a file that is not ours). */
+export function readCachedPolicy(dir: string, key: string, sha256: string): Policy | undefined {
   try {
-    return JSON.parse(readFileSync(join(dir, `policy-${key}.json`), "utf8")) as Policy;
+    const policy = JSON.parse(readFileSync(join(dir, `policy-${key}.json`), "utf8")) as Policy;
+    return policy.sha256 === sha256 ? policy : undefined;
   } catch {
     return undefined;
   }
@@ -39,7 +41,8 @@ export function readCachedPolicy(dir: string, key: string): Policy | undefined {
 
 export function writeCachedPolicy(dir: string, key: string, policy: Policy): void {
   try {
-    mkdirSync(dir, { recursive: true });
+    // Private: whoever can write here can change what the policy says.
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `policy-${key}.json`);
     const temp = `${file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(policy));

@@ -29,7 +29,7 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
 
   const dir = cacheDirectory(options.env, options.home);
   const key = cacheKey(source.files, sha256);
-  const cached = dir ? readCachedPolicy(dir, key) : undefined;
+  const cached = dir ? readCachedPolicy(dir, key, sha256) : undefined;
   if (cached) return { policy: cached, source };
 
   const policy = await compilePolicyTexts(texts, sha256);

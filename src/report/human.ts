@@ -54,7 +54,8 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string
     );
   }
   for (const expected of result.expected) row("expected", expected.text);
-  return lines.join("\n");
+  // A last pass over everything shown: targets, check output and probe errors can carry secrets.
+  return redactText(lines.join("\n"));
 }
 
 export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
@@ -82,7 +83,8 @@ export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
   const label = ok ? chalk.green(result.outcome) : chalk.red.bold(result.outcome);
   lines.push(`preflight: ${label} (exit ${result.exitCode}) — ${redactText(result.message)}`);
   if (result.hint) lines.push(`  what to do: ${redactText(result.hint)}`);
-  return lines.join("\n");
+  // A last pass over everything shown: targets, check output and probe errors can carry secrets.
+  return redactText(lines.join("\n"));
 }
 
 function listEntries(

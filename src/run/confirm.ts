@@ -52,7 +52,8 @@ export async function obtainConfirmation(input: {
 
   const expected = input.environment.name;
   if (input.confirmFlag !== undefined) {
-    if (input.confirmFlag === expected) return { ok: true, method: "flag", reason };
+    if (expected !== "" && input.confirmFlag === expected)
+      return { ok: true, method: "flag", reason };
     return {
       ok: false,
       method: "flag",
@@ -71,7 +72,7 @@ export async function obtainConfirmation(input: {
     };
   }
   const typed = await input.prompter.typeEnvironmentName(expected);
-  if (typed === expected) return { ok: true, method: "typed", reason };
+  if (expected !== "" && typed === expected) return { ok: true, method: "typed", reason };
   return {
     ok: false,
     method: "typed",

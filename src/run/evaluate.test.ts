@@ -418,3 +418,29 @@ describe("names that Object.prototype also has", () => {
     expect(evaluation.decision).toBe("confirm");
   });
 });
+
+describe("a guarded command behind a wrapper preflight does not know", () => {
+  it("is blocked, naming the wrapper and the rule", async () => {
+    const policy = await policyFrom(opsPolicy);
+    const evaluation = evaluateCommand({
+      policy,
+      argv: ["mywrapper", "--fast", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
+      vars: {},
+    });
+    expect(evaluation.blocked?.reason).toContain(
+      "'mywrapper' may run 'fly -t prod destroy-pipeline -p main'",
+    );
+    expect(evaluation.blocked?.reason).toContain("fly-destroy");
+  });
+
+  it("lets ordinary commands that merely mention a program through", async () => {
+    const policy = await policyFrom(opsPolicy);
+    for (const argv of [
+      ["apt-get", "install", "kubectl"],
+      ["man", "bosh"],
+      ["echo", "aws", "s3", "ls"],
+    ]) {
+      expect(evaluateCommand({ policy, argv, vars: {} }).blocked).toBeUndefined();
+    }
+  });
+});

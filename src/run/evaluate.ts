@@ -78,7 +78,10 @@ export function evaluateCommand(input: {
     const hidden = hiddenArguments(policy, command);
     if (hidden) unparsable ??= hidden;
     const rules = matchRules(policy, command.argv);
-    if (rules.length === 0) continue;
+    if (rules.length === 0) {
+      unparsable ??= guardedCommandInside(policy, command.argv);
+      continue;
+    }
     const vars = effectiveVars(input.vars, command);
     const resolution = resolveEnvironment({
       policy,
@@ -204,6 +207,22 @@ function hiddenArguments(policy: Policy, command: SimpleCommand): string | undef
   if (candidateRules(policy, programName(command.argv[0]!)).length === 0) return undefined;
   const words = command.argv.filter((_, i) => command.dynamic[i]);
   return `the arguments of '${programName(command.argv[0]!)}' depend on shell variables (${words.join(" ")})`;
+}
+
+/**
+ * A backstop for wrappers preflight does not know (`mywrapper fly -t prod destroy-pipeline`):
+ * when the words after the program would themselves match a rule, the program may well run
+ * them, and preflight cannot tell. Fail closed rather than let a guarded command through.
+ */
+function guardedCommandInside(policy: Policy, argv: readonly string[]): string | undefined {
+  for (let i = 1; i < argv.length; i++) {
+    const inner = argv.slice(i);
+    const rules = matchRules(policy, inner);
+    if (rules.length > 0) {
+      return `'${programName(argv[0]!)}' may run '${inner.join(" ")}' (rule ${rules[0]!.id}), and preflight does not know how ${programName(argv[0]!)} runs commands`;
+    }
+  }
+  return undefined;
 }
 
 /** The variables a simple command runs with: ours, changed by its `env`/`VAR=x` wrappers. */

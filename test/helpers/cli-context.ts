@@ -15,6 +15,7 @@ export function fakeCliContext(cwd: string, env: Record<string, string | undefin
       out.stderr += text;
     },
     interactive: false,
+    terminal: false,
     color: false,
   };
   return { ctx, out };
