@@ -54,7 +54,21 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
       command.addOption(option);
     }
     command.action(async (commandArgs: string[], opts: Record<string, unknown>) => {
-      if (!args.includes("--") || commandArgs.length === 0) {
+      const end = args.indexOf("--");
+      const afterDashes = end === -1 ? [] : args.slice(end + 1);
+      if (end !== -1 && commandArgs.length > afterDashes.length) {
+        // Words before `--` that are not options: a mistyped verb (`preflight paln -- …`).
+        const stray = commandArgs[0]!;
+        throw new UsageError(
+          `'${stray}' is neither a preflight command nor an option (commands: run, plan, policy, audit)`,
+        );
+      }
+      if (end !== -1 && commandArgs.length === 0) {
+        throw new UsageError(
+          `there is no command after --: preflight ${verb} [options] -- <command> [args...]`,
+        );
+      }
+      if (end === -1) {
         const example =
           commandArgs.length > 0 ? redactArgv(commandArgs).join(" ") : "<command> [args...]";
         throw new UsageError(

@@ -5,7 +5,7 @@
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { defaultAuditLogPath } from "../audit/path.js";
-import { PolicyError } from "../errors.js";
+import { PolicyError, UsageError } from "../errors.js";
 import { createAuditSink } from "../io/audit-sink.js";
 import { chalkFor, createPresenter } from "../io/presenter.js";
 import { createProcessRunner } from "../io/process-runner.js";
@@ -21,6 +21,11 @@ import type { CliContext } from "./context.js";
 import type { RunCommandOptions } from "./run-options.js";
 
 export async function runCommand(options: RunCommandOptions, ctx: CliContext): Promise<number> {
+  if (!options.command[0]?.trim()) {
+    throw new UsageError(
+      `the command after -- is empty${options.command.length > 0 ? ' ("")' : ""}: is a variable in it unset?`,
+    );
+  }
   const started = new Date();
   const color = ctx.color && options.color;
   const auditFile = resolve(ctx.cwd, options.auditLog ?? defaultAuditLogPath(ctx.env, ctx.home));

@@ -31,7 +31,24 @@ export function parsePolicyText(
       }),
     };
   }
-  const data = doc.toJS();
+  let data: unknown;
+  try {
+    // Anchors are legitimate in policies (one extractor reused by many rules); the yaml
+    // library's default cap of 100 aliases is a guard against "billion laughs" documents.
+    data = doc.toJS({ maxAliasCount: 10_000 });
+  } catch (error) {
+    return {
+      problems: [
+        {
+          file,
+          line: 1,
+          column: 1,
+          message: `YAML: ${(error as Error).message}`,
+          hint: "reduce the number of aliases (*name) in the file",
+        },
+      ],
+    };
+  }
   if (data === null || data === undefined) {
     return {
       problems: [

@@ -21,15 +21,32 @@ export function renderBanner(
     return [rule, pad(`??${title}`, WIDTH, "?"), rule].map((l) => paint(l)).join("\n");
   }
   if (env.protected) {
-    const title = `██  ${env.name.toUpperCase()}  ·  protected  ·  ${from}  `;
-    const rule = "█".repeat(WIDTH);
-    return [rule, pad(title, WIDTH, "█"), rule].map((l) => paint(l)).join("\n");
+    // A full block is drawn in the text colour, so the rules take the colour as ink and the
+    // title sits on it as background: the whole banner reads as the environment's colour.
+    const ink = foreground(env.color, chalk);
+    const title = pad(`  ${env.name.toUpperCase()}  ·  protected  ·  ${from}  `, WIDTH - 4, " ");
+    const rule = ink("█".repeat(WIDTH));
+    return [rule, `${ink("██")}${paint(title)}${ink("██")}`, rule].join("\n");
   }
   return paint(pad(`── ${env.name} ── ${from} `, WIDTH, "─"));
 }
 
 function pad(text: string, width: number, fill: string): string {
   return text.length >= width ? text : text + fill.repeat(width - text.length);
+}
+
+function foreground(color: string, chalk: ChalkInstance): ChalkInstance {
+  const inks: Record<string, ChalkInstance> = {
+    red: chalk.red,
+    yellow: chalk.yellow,
+    green: chalk.green,
+    blue: chalk.blue,
+    magenta: chalk.magenta,
+    cyan: chalk.cyan,
+    white: chalk.white,
+    gray: chalk.gray,
+  };
+  return inks[color] ?? chalk;
 }
 
 function painter(color: string, chalk: ChalkInstance): (s: string) => string {
