@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { environment, extractor, policy, rule } from "../../test/helpers/policy-factory.js";
+import {
+  environment,
+  extractor,
+  policy,
+  policyFrom,
+  rule,
+  yaml,
+} from "../../test/helpers/policy-factory.js";
 import type { Rule } from "../policy/types.js";
 import {
   type EnvironmentResolution,
@@ -334,5 +341,35 @@ describe("signals", () => {
   it("environmentsFromVars skips environments without match.vars", () => {
     const p = policy({ environments: [environment("dev")] });
     expect(environmentsFromVars(p, {})).toEqual([]);
+  });
+});
+
+describe("case", () => {
+  it("treats DB.PROD.INTERNAL and PROD as the production targets they are", async () => {
+    const policy = await policyFrom(yaml`
+      version: 1
+      environments:
+        production: { protected: true, match: { target: [prod, "*.prod.*"], vars: { AWS_PROFILE: prod } } }
+      rules:
+        - id: r
+          match: { command: dropdb }
+          environment: { flag: [-h] }
+    `);
+    for (const host of ["DB.PROD.INTERNAL", "PROD", "Production"]) {
+      const resolution = resolveEnvironment({
+        policy,
+        rules: policy.rules,
+        argv: ["dropdb", "-h", host],
+        vars: {},
+      });
+      expect(resolution.ok && resolution.environment.name).toBe("production");
+    }
+    const byVar = resolveEnvironment({
+      policy,
+      rules: [],
+      argv: ["dropdb"],
+      vars: { AWS_PROFILE: "PROD" },
+    });
+    expect(byVar.ok && byVar.environment.name).toBe("production");
   });
 });

@@ -3,7 +3,7 @@
  * target, and which environment each value means.
  */
 import { flagValues, positionalValue } from "../command/flags.js";
-import { globMatch } from "../policy/glob.js";
+import { globMatchIgnoringCase } from "../policy/glob.js";
 import type { Environment, Extractor, Policy } from "../policy/types.js";
 
 export interface TargetValue {
@@ -40,7 +40,9 @@ export function extractValues(
 /** The environments a target value means: its name, or one of its `match.target` globs. */
 export function environmentsForTarget(policy: Policy, value: string): Environment[] {
   return Object.values(policy.environments).filter(
-    (env) => env.name === value || env.targets.some((pattern) => globMatch(pattern, value)),
+    (env) =>
+      globMatchIgnoringCase(env.name, value) ||
+      env.targets.some((pattern) => globMatchIgnoringCase(pattern, value)),
   );
 }
 
@@ -54,7 +56,9 @@ export function environmentsFromVars(
     const names = Object.keys(env.vars);
     if (names.length === 0) continue;
     if (
-      names.every((name) => vars[name] !== undefined && globMatch(env.vars[name]!, vars[name]!))
+      names.every(
+        (name) => vars[name] !== undefined && globMatchIgnoringCase(env.vars[name]!, vars[name]!),
+      )
     ) {
       found.push({ env, source: `variable ${names.join(", ")}` });
     }

@@ -12,20 +12,21 @@ export function isGlob(pattern: string): boolean {
   return /[*?[{\\]/.test(pattern);
 }
 
-export function globToRegExp(pattern: string): RegExp {
-  const cached = cache.get(pattern);
+export function globToRegExp(pattern: string, ignoreCase = false): RegExp {
+  const cacheKey = ignoreCase ? `i:${pattern}` : pattern;
+  const cached = cache.get(cacheKey);
   if (cached) return cached;
   const source = translate(pattern);
   let regex: RegExp;
   try {
-    regex = new RegExp(`^(?:${source})$`, "s");
+    regex = new RegExp(`^(?:${source})$`, ignoreCase ? "si" : "s");
   } catch (error) {
     // e.g. a reversed range, [z-a]
     throw new GlobError(
       `glob ${JSON.stringify(pattern)} is not valid (${(error as Error).message})`,
     );
   }
-  cache.set(pattern, regex);
+  cache.set(cacheKey, regex);
   return regex;
 }
 
@@ -37,6 +38,16 @@ export function escapeGlob(value: string): string {
 export function globMatch(pattern: string, value: string): boolean {
   if (!isGlob(pattern)) return pattern === value;
   return globToRegExp(pattern).test(value);
+}
+
+/**
+ * For environment detection: `DB.PROD.INTERNAL` is the same host as `db.prod.internal`, and
+ * `PROD` the same target as `prod`. Guessing a case-variant as unknown would make it easier to
+ * reach production, never harder.
+ */
+export function globMatchIgnoringCase(pattern: string, value: string): boolean {
+  if (!isGlob(pattern)) return pattern.toLowerCase() === value.toLowerCase();
+  return globToRegExp(pattern, true).test(value);
 }
 
 function translate(pattern: string): string {

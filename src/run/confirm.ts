@@ -50,6 +50,19 @@ export async function obtainConfirmation(input: {
   }
   if (!input.needed) return { ok: true, method: "none", reason };
 
+  if (!input.environment.known && input.environment.target === undefined) {
+    // Nothing in the command says where it goes (kubectl's current context, say). A fixed
+    // word such as "unknown" would become a key that confirms anything, so the operator must
+    // say which environment they mean; --env is recorded and checked like any other signal.
+    return {
+      ok: false,
+      method: "none",
+      reason,
+      message:
+        "preflight cannot tell which environment this command targets, so there is no name to confirm",
+      hint: "say which one with --env NAME (it is recorded in the audit log), then confirm that name",
+    };
+  }
   const expected = input.environment.name;
   if (input.confirmFlag !== undefined) {
     if (expected !== "" && input.confirmFlag === expected)

@@ -402,3 +402,37 @@ describe("guardedRun", () => {
     expect(JSON.stringify(w.audit)).not.toContain("hunter2");
   });
 });
+
+describe("a command that names no target", () => {
+  const UNTARGETED = `
+version: 1
+environments:
+  staging: { match: { target: [staging] } }
+rules:
+  - id: destroy
+    match: { command: fly, args: [destroy-pipeline] }
+    decision: confirm
+`;
+
+  it("cannot be confirmed with a fixed word: --env must say which environment", async () => {
+    const w = world();
+    const refused = await run(
+      w,
+      destroyStaging,
+      { confirm: "unknown" },
+      { policyText: UNTARGETED },
+    );
+    expect(refused.outcome).toBe("confirmation-required");
+    expect(refused.hint).toContain("--env");
+    expect(w.ran).toEqual([]);
+
+    const named = await run(
+      w,
+      destroyStaging,
+      { env: "staging", confirm: "staging" },
+      { policyText: UNTARGETED },
+    );
+    expect(named.outcome).toBe("ok");
+    expect(named.environment).toMatchObject({ name: "staging", source: "--env" });
+  });
+});
