@@ -12,6 +12,7 @@ import { createProcessRunner } from "../io/process-runner.js";
 import { createTerminalPrompter } from "../io/prompter.js";
 import { loadPolicy } from "../policy/load.js";
 import { toAuditRecord, toJsonReport } from "../report/json.js";
+import { learnSecrets } from "../report/redact.js";
 import { writeReport } from "../report/write-report.js";
 import { earlyResult } from "../run/early-result.js";
 import { guardedRun } from "../run/lifecycle.js";
@@ -26,6 +27,8 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       `the command after -- is empty${options.command.length > 0 ? ' ("")' : ""}: is a variable in it unset?`,
     );
   }
+  // Before anything prints: a check that echoes the command's password must not show it.
+  learnSecrets(options.command);
   const started = new Date();
   const color = ctx.color && options.color;
   const auditFile = resolve(ctx.cwd, options.auditLog ?? defaultAuditLogPath(ctx.env, ctx.home));

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { isSecretName, REDACTED, redactArgv, redactDeep, redactText } from "./redact.js";
+import {
+  isSecretName,
+  learnSecrets,
+  REDACTED,
+  redactArgv,
+  redactDeep,
+  redactText,
+} from "./redact.js";
 
 describe("isSecretName", () => {
   it.each([
@@ -217,5 +224,37 @@ describe("redactDeep", () => {
     const when = new Date(0);
     expect(redactDeep({ when, ok: true, n: null })).toEqual({ when, ok: true, n: null });
     expect(redactDeep("PASSWORD=x")).toBe("PASSWORD=***");
+  });
+});
+
+describe("secrets the first review found leaking", () => {
+  it.each<[string[], string]>([
+    [["mysql", "-u", "root", "-phunter7d", "-h", "db"], "hunter7d"],
+    [["curl", "-u", "bob:hunter7c", "https://api"], "hunter7c"],
+    [["curl", "--user=bob:hunter7e", "https://api"], "hunter7e"],
+    [["curl", "https://host/path?access_token=hunter7f&page=2"], "hunter7f"],
+    [["curl", "https://s3/x?X-Amz-Signature=hunter7g&X-Amz-Date=1"], "hunter7g"],
+  ])("%j hides %s", (argv, secret) => {
+    const shown = redactArgv(argv).join(" ");
+    expect(shown).not.toContain(secret);
+    expect(shown).toContain("***");
+  });
+
+  it("keeps the user visible in user:password, and page=2 in a URL", () => {
+    expect(redactArgv(["curl", "-u", "bob:pw12345", "https://h/?page=2"])).toEqual([
+      "curl",
+      "-u",
+      "bob:***",
+      "https://h/?page=2",
+    ]);
+  });
+
+  it("scrubs a learned secret from later text that echoes it in its own words", () => {
+    learnSecrets(["dbtool", "--password", "hunter5a"]);
+    expect(redactText("login failed for password hunter5a")).toBe("login failed for password ***");
+  });
+
+  it("does not treat -p as a password outside the mysql family", () => {
+    expect(redactArgv(["fly", "-t", "prod", "destroy-pipeline", "-pmain"])).toContain("-pmain");
   });
 });

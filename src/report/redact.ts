@@ -24,7 +24,16 @@ const SECRET_STEMS = [
 ];
 
 /** Words that make a name secret only as a whole word (`db_pass`, `auth`, not `author`). */
-const SECRET_WORDS = new Set(["pass", "pwd", "auth", "authorization", "cookie", "creds", "jwt"]);
+const SECRET_WORDS = new Set([
+  "pass",
+  "pwd",
+  "auth",
+  "authorization",
+  "cookie",
+  "creds",
+  "jwt",
+  "signature",
+]);
 
 /** `*_key` is secret with one of these before it; a bare `key` is not (`aws s3api --key path`). */
 const KEY_QUALIFIERS = new Set([
@@ -153,6 +162,7 @@ const MAY_HOLD_SECRET = /[=:]|-[A-Za-z]|\b(?:Bearer|Basic)\b/;
 
 function maskQuoted(value: string): string {
   const quote = value[0];
+  remember(value);
   return quote === '"' || quote === "'" ? `${quote}${REDACTED}${quote}` : REDACTED;
 }
 
@@ -167,9 +177,13 @@ function looksLikeCredential(word: string): boolean {
  * and `"name": "value"` pairs, `Authorization:` headers, `Bearer`/`Basic` credentials and
  * PEM private keys.
  */
-export function redactText(text: string): string {
+export function redactText(input: string): string {
+  const text = scrubLearnedSecrets(input);
   if (!MAY_HOLD_SECRET.test(text)) return text;
   return text
+    .replace(QUERY_PARAM, (match, lead: string, name: string, value: string) =>
+      isSecretName(name) && value !== "" ? `${lead}${name}=${remember(value)}` : match,
+    )
     .replace(PEM_PRIVATE_KEY, `$1\n${REDACTED}\n$2`)
     .replace(URL_PASSWORD, `$1${REDACTED}@`)
     .replace(AUTHORIZATION, (_match, head: string, scheme: string | undefined) =>
@@ -196,6 +210,36 @@ export function redactText(text: string): string {
     );
 }
 
+/** `?access_token=…&X-Amz-Signature=…` in URLs. */
+const QUERY_PARAM = /([?&])([^=&\s#?]+)=([^&\s#"']*)/g;
+
+/**
+ * Values already recognised as secrets in this process (a `--password` value, say). A check
+ * that echoes one back in its own words ("login failed for password …") must not undo the
+ * redaction, so every later text is scrubbed of them too.
+ */
+const learnedSecrets = new Set<string>();
+const MIN_LEARNED_LENGTH = 4;
+
+function remember(value: string): string {
+  const bare = value.replace(/^(["'])([\s\S]*)\1$/, "$2");
+  if (bare.length >= MIN_LEARNED_LENGTH && bare !== REDACTED) learnedSecrets.add(bare);
+  return REDACTED;
+}
+
+function scrubLearnedSecrets(text: string): string {
+  let out = text;
+  for (const secret of learnedSecrets)
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  return out;
+}
+
+/** mysql and friends take the password glued to -p (`-phunter2`). */
+const GLUED_PASSWORD_PROGRAMS =
+  /^(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlsh|mariadb|mariadb-dump)$/;
+/** `curl -u user:password`, `--user user:password`. */
+const USER_FLAGS = new Set(["-u", "--user", "--proxy-user"]);
+
 const FLAG_WITH_VALUE = /^(--?[A-Za-z][\w.-]*)=([\s\S]*)$/;
 const FLAG_ALONE = /^--?[A-Za-z][\w.-]*$/;
 /** `-c`, `-ec`, `-lc`: the next word is a script (sh, bash, python, psql). */
@@ -207,12 +251,16 @@ function redactWord(word: string): string {
   const flag = FLAG_WITH_VALUE.exec(word);
   if (flag) {
     const name = flag[1]!;
-    return isSecretName(name) ? `${name}=${REDACTED}` : `${name}=${redactWord(flag[2]!)}`;
+    if (isSecretName(name)) return `${name}=${remember(flag[2]!)}`;
+    if (USER_FLAGS.has(name)) return `${name}=${redactUserPassword(flag[2]!)}`;
+    return `${name}=${redactWord(flag[2]!)}`;
   }
   const assignment = ASSIGNMENT.exec(word);
   if (assignment) {
     const name = assignment[1]!;
-    return isSecretName(name) ? `${name}=${REDACTED}` : `${name}=${redactText(assignment[2]!)}`;
+    return isSecretName(name)
+      ? `${name}=${remember(assignment[2]!)}`
+      : `${name}=${redactText(assignment[2]!)}`;
   }
   // Anything else may be a script (`sh -c '...'`), a header (`-H 'Authorization: ...'`) or a URL.
   return redactText(word);
@@ -228,12 +276,18 @@ export function redactArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
   let valueIsSecret = false;
   let previous = "";
+  const program = argv[0]?.slice(argv[0].lastIndexOf("/") + 1) ?? "";
+  const gluedPassword = GLUED_PASSWORD_PROGRAMS.test(program);
   for (const word of argv) {
     // A long option right after `--password` is the next option, not its value (mysql allows
     // `--password` without one); anything else there is taken to be the secret.
     if (valueIsSecret && !word.startsWith("--")) {
-      out.push(REDACTED);
+      out.push(remember(word));
       valueIsSecret = false;
+    } else if (gluedPassword && /^-p./.test(word)) {
+      out.push(`-p${remember(word.slice(2))}`);
+    } else if (USER_FLAGS.has(previous)) {
+      out.push(redactUserPassword(word));
     } else if (SCRIPT_FLAG.test(previous) && /\s/.test(word)) {
       // `sh -c 'PGPASSWORD=x psql ...'`: a script, where `NAME=` ends at the first blank.
       out.push(redactText(word));
@@ -244,6 +298,17 @@ export function redactArgv(argv: readonly string[]): string[] {
     previous = word;
   }
   return out;
+}
+
+/** `user:password` → `user:***`; a bare user stays visible. */
+function redactUserPassword(value: string): string {
+  const colon = value.indexOf(":");
+  return colon === -1 ? value : `${value.slice(0, colon + 1)}${remember(value.slice(colon + 1))}`;
+}
+
+/** Learns the secrets in a command line, so that later output echoing them is scrubbed too. */
+export function learnSecrets(argv: readonly string[]): void {
+  redactArgv(argv);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
