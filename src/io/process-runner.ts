@@ -55,14 +55,30 @@ export function createProcessRunner(options: {
 
     runInherited(argv, { cwd }): Promise<InheritedExit> {
       return new Promise((resolve) => {
-        const child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: "inherit" });
-        // On a terminal, Ctrl-C already reaches the whole foreground group, child included;
-        // forwarding it again would look like a second Ctrl-C (terraform hard-exits on that).
-        // Other signals were sent to preflight alone, so they are passed on. Known gap: a
-        // `kill -INT` aimed at preflight alone while it runs on a terminal is not forwarded.
+        // Off a terminal (CI, a container's PID 1, a systemd unit) the command gets a process
+        // group of its own, and a forwarded signal goes to the whole group: `docker stop`
+        // must stop the script's children too, not only the script, or preflight would
+        // verify while the delete is still going. On a terminal it stays in the foreground
+        // group so it can read the keyboard and gets Ctrl-C from the terminal itself.
+        const ownGroup = !options.onTerminal;
+        let child: ReturnType<typeof spawn>;
+        try {
+          child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: "inherit", detached: ownGroup });
+        } catch (error) {
+          resolve({ exitCode: 126, failure: (error as Error).message });
+          return;
+        }
+        // Forwarding Ctrl-C on a terminal again would look like a second Ctrl-C (terraform
+        // hard-exits on that). Known gap: a `kill -INT` aimed at preflight alone while it runs
+        // on a terminal is not forwarded.
         const forward = (signal: NodeJS.Signals) => {
           if (signal === "SIGINT" && options.onTerminal) return;
-          child.kill(signal);
+          try {
+            if (ownGroup && child.pid !== undefined) process.kill(-child.pid, signal);
+            else child.kill(signal);
+          } catch {
+            // Already gone.
+          }
         };
         for (const signal of FORWARDED) process.on(signal, forward);
         const settle = (exit: InheritedExit) => {

@@ -14,6 +14,7 @@ import type {
   Policy,
   PolicyTest,
   Rule,
+  RunSpec,
   Selector,
   SourceRef,
 } from "./types.js";
@@ -100,7 +101,7 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
     checks: (rule.checks ?? []).map((c, i) => ({
       kind: "run" as const,
       name: c.name,
-      run: c.run,
+      run: runSpec(c.run),
       expectExit: c.expect?.exit ?? 0,
       timeoutMs: toMs(c.timeout),
       readOnly: c["read-only"] ?? true,
@@ -109,7 +110,7 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
     state: (rule.state ?? []).map((s, i) => ({
       kind: "run" as const,
       name: s.name,
-      run: s.run,
+      run: runSpec(s.run),
       format: s.format ?? "json",
       key: s.key ?? (s.format === "lines" ? ["line"] : []),
       timeoutMs: toMs(s.timeout),
@@ -126,7 +127,7 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
       },
     }),
     ...(rule.rollback && {
-      rollback: { run: rule.rollback.run, timeoutMs: toMs(rule.rollback.timeout) },
+      rollback: { run: runSpec(rule.rollback.run), timeoutMs: toMs(rule.rollback.timeout) },
     }),
   };
 }
@@ -157,6 +158,11 @@ function compileChange(c: NonNullable<RuleInput["expect"]>["added"]): ChangeExpe
 
 function compileSelector(s: Record<string, string | number | boolean>): Selector {
   return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, String(v)]));
+}
+
+/** An argv list's words as text (YAML may have read `60` or `-1` as numbers). */
+function runSpec(spec: string | (string | number | boolean)[]): RunSpec {
+  return typeof spec === "string" ? spec : spec.map(String);
 }
 
 function list(value: string | string[] | undefined): string[] {

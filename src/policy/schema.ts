@@ -10,7 +10,9 @@ import { z } from "zod";
 
 const nonEmpty = z.string().min(1, "must not be empty");
 const oneOrMany = z.union([nonEmpty, z.array(nonEmpty).min(1)]);
-const runSpec = z.union([nonEmpty, z.array(z.string()).min(1, "an argv list needs a program")]);
+// YAML reads `[pg_ctl, -t, 60]` or `[ls, -1]` with numbers in it; an argv word is text either way.
+const argvWord = z.union([z.string(), z.number(), z.boolean()]);
+const runSpec = z.union([nonEmpty, z.array(argvWord).min(1, "an argv list needs a program")]);
 const seconds = z.number().positive().max(86_400);
 const identifier = z
   .string()

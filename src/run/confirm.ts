@@ -21,6 +21,8 @@ export async function obtainConfirmation(input: {
   requireReason: boolean;
   reasonRuleIds: string[];
   environment: ResolvedEnvironment;
+  /** Whether the policy names any environments the operator could point --env at. */
+  environmentsDefined: boolean;
   confirmFlag?: string;
   reason?: string;
   interactive: boolean;
@@ -50,7 +52,11 @@ export async function obtainConfirmation(input: {
   }
   if (!input.needed) return { ok: true, method: "none", reason };
 
-  if (!input.environment.known && input.environment.target === undefined) {
+  if (
+    !input.environment.known &&
+    input.environment.target === undefined &&
+    input.environmentsDefined
+  ) {
     // Nothing in the command says where it goes (kubectl's current context, say). A fixed
     // word such as "unknown" would become a key that confirms anything, so the operator must
     // say which environment they mean; --env is recorded and checked like any other signal.

@@ -96,6 +96,7 @@ export async function runGuarded(
     requireReason: evaluation.requireReason && input.mode === "run",
     reasonRuleIds: evaluation.rules.filter((r) => r.requireReason).map((r) => r.id),
     environment: evaluation.environment!,
+    environmentsDefined: Object.keys(input.policy.environments).length > 0,
     ...(input.options.confirm !== undefined && { confirmFlag: input.options.confirm }),
     ...(input.options.reason !== undefined && { reason: input.options.reason }),
     // plan never prompts: it reports what run would need.

@@ -3,6 +3,7 @@
  * preflight still takes the after-snapshot, verifies and writes the audit record: an
  * interrupted destructive command is exactly the one whose effects must be known.
  */
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { destroyPipeline, guard } from "../helpers/commands.js";
@@ -61,4 +62,47 @@ describe("a signal while the command runs", () => {
       });
     },
   );
+});
+
+describe("a signal to preflight off a terminal (CI, docker stop)", () => {
+  it("reaches the command's own children too, so nothing keeps changing after the verdict", async (t) => {
+    const ws = useWorkspace(t);
+    // A rule on `cleanup`, the program the script below runs in the background of a subshell.
+    const policy = ws.path("policy.yaml");
+    writeFileSync(
+      policy,
+      [
+        "version: 1",
+        "rules:",
+        "  - id: cleanup",
+        "    match: { command: cleanup }",
+        "    decision: allow",
+        "    state:",
+        "      - { name: files, run: [ls, -1, box], format: lines }",
+      ].join("\n"),
+    );
+    mkdirSync(ws.path("box"));
+    // cleanup starts a child that would create box/late two seconds later.
+    ws.installScript("cleanup", '#!/bin/sh\nsh -c "sleep 2; touch box/late" &\nwait\n');
+
+    const running = ws.start([
+      "--policy",
+      policy,
+      "--confirm",
+      "unknown",
+      "--report",
+      ws.reportFile,
+      "--",
+      "cleanup",
+    ]);
+    await sleep(700);
+    running.child.kill("SIGTERM");
+    const result = await running.done;
+    await sleep(2_500);
+
+    expect(result.exitCode).toBe(143);
+    // The grandchild was stopped with its parent: it never created the file.
+    expect(existsSync(ws.path("box", "late"))).toBe(false);
+    expect(ws.readReport()).toMatchObject({ outcome: "command-failed", commandExitCode: 143 });
+  });
 });
