@@ -47,10 +47,12 @@ describe("auditVerify", () => {
     );
   });
 
-  it("says there is no log yet and returns 0", async () => {
+  it("fails (1) on a log that does not exist: a mistyped path or a deleted log must not pass", async () => {
     const { ctx, out } = fakeContext();
-    expect(await auditVerify({ auditLog: "missing.jsonl" }, ctx)).toBe(0);
-    expect(out.stdout).toBe(`no audit log at ${join(dir, "missing.jsonl")} yet\n`);
+    expect(await auditVerify({ auditLog: "missing.jsonl" }, ctx)).toBe(1);
+    expect(out.stderr).toBe(
+      `preflight: no audit log at ${join(dir, "missing.jsonl")}; nothing was verified\n`,
+    );
   });
 
   it("returns 71 when the log cannot be read", async () => {
@@ -67,9 +69,9 @@ describe("auditVerify", () => {
     expect(fromEnv.out.stdout).toContain(`audit log ${file}: 3 records`);
 
     const fromHome = fakeContext();
-    expect(await auditVerify({}, fromHome.ctx)).toBe(0);
-    expect(fromHome.out.stdout).toBe(
-      `no audit log at ${join(dir, "home", ".local", "state", "preflight", "audit.jsonl")} yet\n`,
+    expect(await auditVerify({}, fromHome.ctx)).toBe(1);
+    expect(fromHome.out.stderr).toContain(
+      `no audit log at ${join(dir, "home", ".local", "state", "preflight", "audit.jsonl")}`,
     );
   });
 });

@@ -25,8 +25,9 @@ export async function auditVerify(
     statSync(file);
   } catch (error) {
     if ((error as { code?: unknown }).code === "ENOENT") {
-      ctx.stdout(`no audit log at ${file} yet\n`);
-      return INTACT;
+      // Nothing to verify is not "intact": a mistyped path or a deleted log must not pass.
+      ctx.stderr(`preflight: no audit log at ${file}; nothing was verified\n`);
+      return BROKEN;
     }
     ctx.stderr(`preflight: cannot read the audit log ${file}: ${errorMessage(error)}\n`);
     return UNREADABLE;

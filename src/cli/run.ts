@@ -13,7 +13,7 @@ import { createTerminalPrompter } from "../io/prompter.js";
 import { loadPolicy } from "../policy/load.js";
 import { toAuditRecord, toJsonReport } from "../report/json.js";
 import { learnSecrets } from "../report/redact.js";
-import { writeReport } from "../report/write-report.js";
+import { ensureReportWritable, writeReport } from "../report/write-report.js";
 import { earlyResult } from "../run/early-result.js";
 import { guardedRun } from "../run/lifecycle.js";
 import type { RunContext } from "../run/ports.js";
@@ -29,6 +29,8 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
   }
   // Before anything prints: a check that echoes the command's password must not show it.
   learnSecrets(options.command);
+  // A report that cannot be written is found out now, not after the command has run.
+  if (options.report) ensureReportWritable(resolve(ctx.cwd, options.report));
   const started = new Date();
   const color = ctx.color && options.color;
   const auditFile = resolve(ctx.cwd, options.auditLog ?? defaultAuditLogPath(ctx.env, ctx.home));

@@ -1,7 +1,19 @@
 /** Writes the JSON report to a file; a failure to write is said, never fatal. */
-import { writeFileSync } from "node:fs";
+import { closeSync, openSync, writeFileSync } from "node:fs";
+import { UsageError } from "../errors.js";
 import type { RunResult } from "../run/result.js";
 import { toJsonReport } from "./json.js";
+
+/** Throws a UsageError when FILE cannot be opened for writing (a folder, a missing parent). */
+export function ensureReportWritable(file: string): void {
+  try {
+    closeSync(openSync(file, "a"));
+  } catch (error) {
+    throw new UsageError(
+      `--report ${file} cannot be written (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was run`,
+    );
+  }
+}
 
 export function writeReport(file: string, result: RunResult, warn: (text: string) => void): void {
   try {

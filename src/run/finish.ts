@@ -39,16 +39,17 @@ function recordAudit(result: RunResult, input: RunInput, ports: RunPorts): void 
   try {
     ports.audit.append(toAuditRecord(result, context));
   } catch (error) {
-    // A protected run was checked for a writable log before it started; failing now is rare,
-    // and still must not look like success. Elsewhere a warning keeps everyday commands usable.
-    // Already refused because the log is unwritable: keep that message rather than wrap it again.
-    if (result.environment?.protected && result.outcome !== "internal-error") {
+    // A protected command that ran was checked for a writable log first; failing now is rare
+    // and must not look like success. A refusal keeps its own exit code (nothing ran), and
+    // elsewhere a warning keeps everyday commands usable. Either way the record is printed.
+    const ran = result.commandExitCode !== null;
+    if (ran && result.environment?.protected && result.outcome !== "internal-error") {
       const before = `${result.outcome}: ${result.message}`;
       result.outcome = "internal-error";
       result.exitCode = exitCodeFor("internal-error", result.commandExitCode);
       result.message = `the audit record could not be written (${(error as Error).message}); what happened: ${before}`;
       result.hint =
-        "the record is printed below so that it is not lost; fix the audit log and keep this output";
+        "the record is printed above so that it is not lost; fix the audit log and keep this output";
     }
     result.auditFailure = {
       error: (error as Error).message,

@@ -91,6 +91,19 @@ export async function runGuarded(
     );
   }
 
+  // Before asking anyone to type "production": a protected run with no audit record must not start.
+  if (evaluation.environment?.protected && input.mode === "run") {
+    try {
+      ports.audit.ensureWritable();
+    } catch (error) {
+      return finish(
+        "internal-error",
+        `the audit log cannot be written (${(error as Error).message}), so this protected run was not started`,
+        "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
+      );
+    }
+  }
+
   const confirmation = await obtainConfirmation({
     needed: evaluation.decision === "confirm",
     requireReason: evaluation.requireReason && input.mode === "run",
@@ -115,18 +128,6 @@ export async function runGuarded(
       `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
     );
   }
-  if (evaluation.environment?.protected) {
-    try {
-      ports.audit.ensureWritable();
-    } catch (error) {
-      return finish(
-        "internal-error",
-        `the audit log cannot be written (${(error as Error).message}), so this protected run was not started`,
-        "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
-      );
-    }
-  }
-
   const exit = await ports.runner.runInherited(input.argv, { cwd });
   result.commandExitCode = exit.exitCode;
   try {

@@ -436,3 +436,35 @@ rules:
     expect(named.environment).toMatchObject({ name: "staging", source: "--env" });
   });
 });
+
+describe("an audit log that cannot be written", () => {
+  it("does not turn a refusal into 71: nothing ran, the refusal's code stands, the record is handed back", async () => {
+    const denyProd = POLICY.replace(
+      "decision: { production: confirm",
+      "decision: { production: deny",
+    );
+    const w = world({ auditBroken: true });
+    const result = await run(
+      w,
+      ["fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
+      {},
+      { policyText: denyProd },
+    );
+    expect(result).toMatchObject({ outcome: "blocked", exitCode: 66 });
+    expect(result.auditFailure?.record).toMatchObject({ outcome: "blocked" });
+    expect(w.ran).toEqual([]);
+  });
+
+  it("is found before the operator is asked to type the environment's name", async () => {
+    const w = world({ auditBroken: true });
+    const result = await run(
+      w,
+      ["fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
+      {},
+      { context: { interactive: true }, answers: ["production"] },
+    );
+    expect(result).toMatchObject({ outcome: "internal-error", exitCode: 71 });
+    expect(w.prompts).toEqual([]);
+    expect(w.ran).toEqual([]);
+  });
+});

@@ -116,6 +116,22 @@ describe.concurrent("--report FILE", () => {
     expect(report).toMatchObject({ outcome: "usage-error", exitCode: 64, commandExitCode: null });
   });
 
+  it("that cannot be written is refused (64) before the command runs, not found out afterwards", async (t) => {
+    const ws = useWorkspace(t);
+    mkdirSync(ws.path("a-folder"));
+
+    const result = await ws.run(
+      guard(
+        { policy: "concourse.yaml", confirm: "staging", report: ws.path("a-folder") },
+        destroyPipeline("staging"),
+      ),
+    );
+
+    expect(result.exitCode).toBe(64);
+    expect(result.stderr).toContain("cannot be written");
+    expectNotDestroyed(ws);
+  });
+
   it("is resolved against the working folder when relative, and matches `plan --json`", async (t) => {
     const ws = useWorkspace(t);
     mkdirSync(ws.path("out"));
