@@ -1,4 +1,5 @@
-import { isAbsolute, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
+import { stateDirectory } from "../util/dirs.js";
 
 /**
  * Where the audit log lives when `--audit-log` is not given: `$PREFLIGHT_AUDIT_LOG`, else
@@ -10,9 +11,7 @@ import { isAbsolute, join, resolve } from "node:path";
 export function defaultAuditLogPath(env: Record<string, string | undefined>, home: string): string {
   const explicit = env.PREFLIGHT_AUDIT_LOG;
   if (explicit) return explicit;
-  const stateHome = env.XDG_STATE_HOME;
-  const base = stateHome && isAbsolute(stateHome) ? stateHome : join(home, ".local", "state");
-  return join(base, "preflight", "audit.jsonl");
+  return join(stateDirectory(env, home), "audit.jsonl");
 }
 
 /**

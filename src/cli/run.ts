@@ -4,7 +4,7 @@
  */
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
-import { defaultAuditLogPath } from "../audit/path.js";
+import { resolveAuditLogPath } from "../audit/path.js";
 import { PolicyError, UsageError } from "../errors.js";
 import { createAuditSink } from "../io/audit-sink.js";
 import { chalkFor, createPresenter } from "../io/presenter.js";
@@ -33,7 +33,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
   if (options.report) ensureReportWritable(resolve(ctx.cwd, options.report));
   const started = new Date();
   const color = ctx.color && options.color;
-  const auditFile = resolve(ctx.cwd, options.auditLog ?? defaultAuditLogPath(ctx.env, ctx.home));
+  const auditFile = resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd);
   const audit = createAuditSink(auditFile);
   const runContext: RunContext = {
     cwd: ctx.cwd,

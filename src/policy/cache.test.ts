@@ -1,3 +1,4 @@
+import { createHmac } from "node:crypto";
 import {
   existsSync,
   mkdirSync,
@@ -46,13 +47,27 @@ function cachedFiles(): string[] {
   return existsSync(cacheDir) ? readdirSync(cacheDir) : [];
 }
 
-/** Rewrites every cached entry's rule id, so a load that returns it is known to come from the cache. */
-function markCachedEntries(marker: string): void {
+/** A cache entry: the seal (HMAC of the JSON under the per-user key), a newline, the JSON. */
+function readEntry(file: string) {
+  const text = readFileSync(file, "utf8");
+  return JSON.parse(text.slice(text.indexOf("\n") + 1));
+}
+
+/**
+ * Rewrites every cached entry's rule id, so a load that returns it is known to come from the
+ * cache; with `reseal`, signs it again with the user's key, as preflight itself would.
+ */
+function markCachedEntries(marker: string, reseal = true): void {
+  const sealKey = readFileSync(join(root, ".local", "state", "preflight", "cache.key"));
   for (const name of cachedFiles()) {
     const file = join(cacheDir, name);
-    const cached = JSON.parse(readFileSync(file, "utf8"));
+    const cached = readEntry(file);
     cached.rules[0].id = marker;
-    writeFileSync(file, JSON.stringify(cached));
+    const json = JSON.stringify(cached);
+    const seal = reseal
+      ? createHmac("sha256", sealKey).update(json).digest("hex")
+      : readFileSync(file, "utf8").slice(0, 64);
+    writeFileSync(file, `${seal}\n${json}`);
   }
 }
 
@@ -62,7 +77,14 @@ describe("loadPolicy with the compiled-policy cache", () => {
     const entries = cachedFiles();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatch(/^policy-[0-9a-f]{64}\.json$/);
-    expect(JSON.parse(readFileSync(join(cacheDir, entries[0]!), "utf8"))).toEqual(policy);
+    expect(readEntry(join(cacheDir, entries[0]!))).toEqual(policy);
+  });
+
+  it("never believes an entry edited without the user's key (a cache restored in CI, say)", async () => {
+    await load();
+    markCachedEntries("planted", false);
+    const { policy } = await load();
+    expect(policy.rules[0]?.id).toBe("fly-destroy");
   });
 
   it("serves a second load of the same files from the cache", async () => {

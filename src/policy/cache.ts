@@ -3,16 +3,20 @@
  * preflight build. Parsing YAML and validating the schema costs ~100 ms of module loading;
  * reading the compiled JSON costs well under 1 ms, which is what keeps a command that no rule
  * matches close to the cost of starting Node. Any change to a policy file changes the key, so
- * a stale entry is never used. The cache is best effort: an unreadable or unwritable cache
- * folder only makes preflight slower.
+ * a stale entry is never used.
+ *
+ * Each entry is sealed with an HMAC under a per-user key kept in the state folder, not in the
+ * cache folder: CI systems restore ~/.cache between jobs, and an entry planted or edited there
+ * (`production: deny` → `allow`) must not be believed. The cache is best effort: without a
+ * usable key or folder preflight only gets slower.
  */
-import { createHash } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Policy } from "./types.js";
 
-export { cacheDirectory } from "../util/cache-dir.js";
+export { cacheDirectory } from "../util/dirs.js";
 
 // Every build rewrites this module, so its mtime tells builds apart.
 const BUILD_STAMP = (() => {
@@ -29,23 +33,58 @@ export function cacheKey(files: readonly string[], sha256: string): string {
     .digest("hex");
 }
 
-/** The cached policy for these contents, or undefined (a miss, or a file that is not ours). */
-export function readCachedPolicy(dir: string, key: string, sha256: string): Policy | undefined {
+/** The key that seals cache entries, created on first use; undefined when it cannot be had. */
+export function cacheSealKey(keyFile: string): Buffer | undefined {
   try {
-    const policy = JSON.parse(readFileSync(join(dir, `policy-${key}.json`), "utf8")) as Policy;
+    return readFileSync(keyFile);
+  } catch {
+    try {
+      mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
+      const key = randomBytes(32);
+      // "wx": two first runs at once must not each believe their own key.
+      writeFileSync(keyFile, key, { mode: 0o600, flag: "wx" });
+      return key;
+    } catch {
+      try {
+        return readFileSync(keyFile);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+}
+
+function seal(sealKey: Buffer, json: string): string {
+  return createHmac("sha256", sealKey).update(json).digest("hex");
+}
+
+/** The cached policy for these contents, or undefined (a miss, or an entry not sealed by us). */
+export function readCachedPolicy(
+  dir: string,
+  key: string,
+  sha256: string,
+  sealKey: Buffer,
+): Policy | undefined {
+  try {
+    const text = readFileSync(join(dir, `policy-${key}.json`), "utf8");
+    const newline = text.indexOf("\n");
+    const json = text.slice(newline + 1);
+    if (newline !== 64 || text.slice(0, newline) !== seal(sealKey, json)) return undefined;
+    const policy = JSON.parse(json) as Policy;
     return policy.sha256 === sha256 ? policy : undefined;
   } catch {
     return undefined;
   }
 }
 
-export function writeCachedPolicy(dir: string, key: string, policy: Policy): void {
+export function writeCachedPolicy(dir: string, key: string, policy: Policy, sealKey: Buffer): void {
   try {
-    // Private: whoever can write here can change what the policy says.
+    // Private: whoever can write here can try to change what the policy says.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const file = join(dir, `policy-${key}.json`);
     const temp = `${file}.${process.pid}.tmp`;
-    writeFileSync(temp, JSON.stringify(policy));
+    const json = JSON.stringify(policy);
+    writeFileSync(temp, `${seal(sealKey, json)}\n${json}`, { mode: 0o600 });
     renameSync(temp, file);
   } catch {
     // Best effort: the next run compiles again.

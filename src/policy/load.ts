@@ -5,8 +5,16 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { PolicyError, type PolicyProblem } from "../errors.js";
-import { cacheDirectory, cacheKey, readCachedPolicy, writeCachedPolicy } from "./cache.js";
+import { stateDirectory } from "../util/dirs.js";
+import {
+  cacheDirectory,
+  cacheKey,
+  cacheSealKey,
+  readCachedPolicy,
+  writeCachedPolicy,
+} from "./cache.js";
 import { discoverPolicy, type PolicySource } from "./discover.js";
 import type { Policy } from "./types.js";
 
@@ -28,12 +36,15 @@ export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPoli
   const sha256 = hashContents(texts.map((t) => t.text));
 
   const dir = cacheDirectory(options.env, options.home);
+  const sealKey = dir
+    ? cacheSealKey(join(stateDirectory(options.env, options.home), "cache.key"))
+    : undefined;
   const key = cacheKey(source.files, sha256);
-  const cached = dir ? readCachedPolicy(dir, key, sha256) : undefined;
+  const cached = dir && sealKey ? readCachedPolicy(dir, key, sha256, sealKey) : undefined;
   if (cached) return { policy: cached, source };
 
   const policy = await compilePolicyTexts(texts, sha256);
-  if (dir) writeCachedPolicy(dir, key, policy);
+  if (dir && sealKey) writeCachedPolicy(dir, key, policy, sealKey);
   return { policy, source };
 }
 
