@@ -18,7 +18,7 @@ export async function policyValidate(
       files.map((file) => ({ file, text: readFileSync(file, "utf8") })),
     );
     ctx.stdout(
-      `${files.join(", ")}: valid (${policy.rules.length} rules, ${Object.keys(policy.environments).length} environments, ${policy.tests.length} test cases)\n`,
+      `${files.join(", ")}: valid (${plural(policy.rules.length, "rule")}, ${plural(Object.keys(policy.environments).length, "environment")}, ${plural(policy.tests.length, "test case")})\n`,
     );
     return 0;
   } catch (error) {
@@ -27,4 +27,8 @@ export async function policyValidate(
     ctx.stderr(`${error.problems.length} problem${error.problems.length === 1 ? "" : "s"} found\n`);
     return 65;
   }
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

@@ -162,7 +162,7 @@ describe("verifyExpectations: unchanged", () => {
     const [violation] = verifyExpectations(removing("docs"), expectations(webUnchanged));
     expect(violation).toMatchObject({
       expectation: "unchanged",
-      message: "entries matching team=web must stay as they were, but 1 entry changed",
+      message: "entries matching team=web must stay as they were, but 1 entry was added, removed or changed",
     });
   });
 
@@ -196,8 +196,8 @@ describe("verifyExpectations: unchanged", () => {
       expectations({ unchanged: [{ name: "main" }, { name: "deploy" }, { name: "docs" }] }),
     );
     expect(violations.map((v) => v.message)).toEqual([
-      "entries matching name=main must stay as they were, but 1 entry changed",
-      "entries matching name=docs must stay as they were, but 1 entry changed",
+      "entries matching name=main must stay as they were, but 1 entry was added, removed or changed",
+      "entries matching name=docs must stay as they were, but 1 entry was added, removed or changed",
     ]);
   });
 });

@@ -82,7 +82,7 @@ function checkUnchanged(diff: StateDiff, selectors: readonly Selector[]): Violat
     if (touched.length > 0) {
       violations.push({
         expectation: "unchanged",
-        message: `entries matching ${describeSelector(selector)} must stay as they were, but ${count(touched.length)} changed`,
+        message: `entries matching ${describeSelector(selector)} must stay as they were, but ${count(touched.length)} ${touched.length === 1 ? "was" : "were"} added, removed or changed`,
         entries: touched,
       });
     }

@@ -50,7 +50,7 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string
   for (const probe of result.probes) {
     row(
       "state",
-      `${probe.name}: ${probe.before !== undefined ? `${probe.before} entries before` : (probe.problem ?? "not taken")}`,
+      `${probe.name}: ${probe.before !== undefined ? `${probe.before} ${probe.before === 1 ? "entry" : "entries"} before` : (probe.problem ?? "not taken")}`,
     );
   }
   for (const expected of result.expected) row("expected", expected.text);

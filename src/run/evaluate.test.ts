@@ -444,3 +444,18 @@ describe("a guarded command behind a wrapper preflight does not know", () => {
     }
   });
 });
+
+describe("--env given as one of an environment's targets", () => {
+  it("means that environment (`--env prod` is production)", async () => {
+    const policy = await policyFrom(opsPolicy);
+    const evaluation = evaluateCommand({
+      policy,
+      argv: ["fly", "-t", "prod", "destroy-pipeline"],
+      vars: {},
+      intendedEnv: "prod",
+    });
+    expect(evaluation.blocked?.reason).not.toContain("defines no environment");
+    expect(evaluation.environment?.name).toBe("production");
+    expect(evaluation.decision).toBe("deny");
+  });
+});

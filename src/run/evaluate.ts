@@ -9,6 +9,7 @@ import {
   type SimpleCommand,
 } from "../command/normalise.js";
 import { type ResolvedEnvironment, resolveEnvironment } from "../environment/resolve.js";
+import { environmentsForTarget } from "../environment/signals.js";
 import { candidateRules, matchRules, programName } from "../policy/match.js";
 import type { Decision, Policy, Rule } from "../policy/types.js";
 import { own } from "../util/own.js";
@@ -62,7 +63,12 @@ export function evaluateCommand(input: {
     requireReason: false,
   };
 
-  if (input.intendedEnv !== undefined && !own(policy.environments, input.intendedEnv)) {
+  // `--env prod` means production when prod is one of production's targets.
+  const intended =
+    input.intendedEnv === undefined || own(policy.environments, input.intendedEnv)
+      ? input.intendedEnv
+      : environmentsForTarget(policy, input.intendedEnv)[0]?.name;
+  if (input.intendedEnv !== undefined && intended === undefined) {
     const known = Object.keys(policy.environments);
     evaluation.blocked = {
       reason: `--env ${input.intendedEnv}: the policy defines no environment of that name`,
@@ -88,7 +94,7 @@ export function evaluateCommand(input: {
       rules,
       argv: command.argv,
       vars,
-      ...(input.intendedEnv !== undefined && { intended: input.intendedEnv }),
+      ...(intended !== undefined && { intended }),
     });
     if (!resolution.ok) {
       evaluation.rules = unique([...evaluation.rules, ...rules]);
@@ -141,6 +147,7 @@ export function evaluateCommand(input: {
     !evaluation.environment.known &&
     policy.unknownEnvironment === "deny"
   ) {
+    evaluation.decision = "deny";
     evaluation.blocked = {
       reason: `preflight cannot tell which environment this targets${evaluation.environment.target ? ` ('${evaluation.environment.target}')` : ""}, and the policy denies unknown environments`,
       hint: "add the target to an environment's match.target in the policy, or name the target explicitly",
