@@ -162,7 +162,8 @@ describe("verifyExpectations: unchanged", () => {
     const [violation] = verifyExpectations(removing("docs"), expectations(webUnchanged));
     expect(violation).toMatchObject({
       expectation: "unchanged",
-      message: "entries matching team=web must stay as they were, but 1 entry was added, removed or changed",
+      message:
+        "entries matching team=web must stay as they were, but 1 entry was added, removed or changed",
     });
   });
 
