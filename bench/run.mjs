@@ -263,7 +263,9 @@ async function measureMatching() {
   const cachedFiles = safeReaddir(cacheDir).filter((f) => f.endsWith(".json"));
   if (cachedFiles.length !== 1)
     fail(`loadPolicy left ${cachedFiles.length} files in the cache, not 1`);
-  const compiledJson = readFileSync(join(cacheDir, cachedFiles[0]), "utf8");
+  // A cache entry is the seal (an HMAC line, see src/policy/cache.ts), then the JSON.
+  const cacheEntry = readFileSync(join(cacheDir, cachedFiles[0]), "utf8");
+  const compiledJson = cacheEntry.slice(cacheEntry.indexOf("\n") + 1);
 
   const cases = [
     { name: "matches nothing", argv: ["ls", "-la", "/tmp"], expectRules: false },
