@@ -10,6 +10,7 @@ import { createAuditSink } from "../io/audit-sink.js";
 import { chalkFor, createPresenter } from "../io/presenter.js";
 import { createProcessRunner } from "../io/process-runner.js";
 import { createTerminalPrompter } from "../io/prompter.js";
+import { createScriptReader } from "../io/script-reader.js";
 import { loadPolicy } from "../policy/load.js";
 import { toAuditRecord, toJsonReport } from "../report/json.js";
 import { learnSecrets } from "../report/redact.js";
@@ -66,6 +67,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       },
       {
         runner: createProcessRunner({ onTerminal: ctx.terminal, notice: ctx.stderr }),
+        readScript: createScriptReader(ctx.cwd),
         prompter: createTerminalPrompter(),
         presenter: createPresenter({ cwd: ctx.cwd, color, write: ctx.stderr, quiet: options.json }),
         audit,

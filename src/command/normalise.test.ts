@@ -385,3 +385,47 @@ describe("more wrappers", () => {
     expect(normaliseCommand(["su", "-", "root"]).commands[0]?.argv).toEqual(["su", "-", "root"]);
   });
 });
+
+describe("script files", () => {
+  const files: Record<string, string> = {
+    "teardown.sh": "echo tearing down\nfly -t prod destroy-pipeline -p main\n",
+    "./teardown": "#!/usr/bin/env bash\nset -e\nfly -t prod destroy-pipeline -p main\n",
+    "./tool": "\u007fELF not a script",
+    "./python-tool": "#!/usr/bin/env python3\nprint('hi')\n",
+    "./loop.sh": "#!/bin/sh\n./loop.sh\n",
+  };
+  const readScript = (path: string) => files[path];
+
+  it("reads `bash FILE` like `bash -c`", () => {
+    const result = normaliseCommand(["bash", "teardown.sh"], { readScript });
+    expect(result.commands.map((c) => c.argv)).toEqual([
+      ["echo", "tearing", "down"],
+      ["fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
+    ]);
+    expect(result.commands[1]?.via).toEqual(["bash teardown.sh"]);
+  });
+
+  it("reads a file run directly when its #! line names a shell", () => {
+    const result = normaliseCommand(["./teardown"], { readScript });
+    expect(result.commands.map((c) => c.argv[0])).toEqual(["set", "fly"]);
+  });
+
+  it("leaves binaries, other interpreters and unreadable files as plain commands", () => {
+    for (const argv of [["./tool"], ["./python-tool"], ["./missing"], ["bash", "missing.sh"]]) {
+      expect(normaliseCommand(argv, { readScript }).commands.map((c) => c.argv)).toEqual([argv]);
+    }
+  });
+
+  it("reads a script that runs itself once, not forever", () => {
+    const result = normaliseCommand(["./loop.sh"], { readScript });
+    expect(result.commands.map((c) => c.argv)).toEqual([["./loop.sh"]]);
+  });
+
+  it("says which file it could not parse", () => {
+    const result = normaliseCommand(["bash", "x.sh"], {
+      readScript: () => "if true; then fly; fi\n",
+    });
+    expect(result.unparsable).toMatchObject({ file: "x.sh" });
+    expect(result.unparsable?.reason).toMatch(/^x\.sh: /);
+  });
+});

@@ -459,3 +459,41 @@ describe("--env given as one of an environment's targets", () => {
     expect(evaluation.decision).toBe("deny");
   });
 });
+
+describe("script files the command runs", () => {
+  const readScript = (scripts: Record<string, string>) => (path: string) => scripts[path];
+
+  it("denies a production destroy inside `bash teardown.sh`", async () => {
+    const policy = await policyFrom(opsPolicy);
+    const evaluation = evaluateCommand({
+      policy,
+      argv: ["bash", "teardown.sh"],
+      vars: {},
+      readScript: readScript({ "teardown.sh": "fly -t prod destroy-pipeline -p main\n" }),
+    });
+    expect(evaluation.decision).toBe("deny");
+  });
+
+  it("blocks a script it cannot parse only when the script names a guarded program", async () => {
+    const policy = await policyFrom(opsPolicy);
+    const guarded = evaluateCommand({
+      policy,
+      argv: ["./deploy.sh"],
+      vars: {},
+      readScript: readScript({
+        "./deploy.sh": '#!/bin/sh\nif [ -n "$X" ]; then fly -t prod destroy-pipeline; fi\n',
+      }),
+    });
+    expect(guarded.blocked?.reason).toContain("./deploy.sh");
+    const harmless = evaluateCommand({
+      policy,
+      argv: ["./build.sh"],
+      vars: {},
+      readScript: readScript({
+        "./build.sh": "#!/bin/sh\nif [ -d dist ]; then rm -r dist; fi\nmake\n",
+      }),
+    });
+    expect(harmless.blocked).toBeUndefined();
+    expect(harmless.decision).toBe("none");
+  });
+});
