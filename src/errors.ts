@@ -1,6 +1,10 @@
 /**
  * preflight's small error hierarchy. Each class maps to one outcome, and so to one exit code
  * (see `src/run/outcome.ts`); only `src/index.ts` turns them into a process exit.
+ *
+ * Refusals (blocked, check failed, confirmation, verification) are not errors here but
+ * outcomes in the run's result: they are expected, they carry data (the rule, the diff, the
+ * violations) into the report and the audit record, and a thrown error would skip both.
  */
 
 export interface PolicyProblem {

@@ -1,6 +1,6 @@
 /**
  * The edge: builds the CLI context from the process, dispatches, and turns errors into exit
- * codes. This is the only module that calls process.exit.
+ * codes. This is the only module that sets the process's exit code.
  */
 import { homedir } from "node:os";
 import { isatty } from "node:tty";

@@ -6,6 +6,7 @@
  */
 import { RUN_OPTIONS, type RunCommandOptions } from "./run-options.js";
 
+/** The run/plan options and command, or undefined when commander should read the line. */
 export function readRunArgv(args: readonly string[]): RunCommandOptions | undefined {
   let i = 0;
   let verb: "run" | "plan" = "run";

@@ -22,6 +22,7 @@ import type { RunResult } from "../run/result.js";
 import type { CliContext } from "./context.js";
 import type { RunCommandOptions } from "./run-options.js";
 
+/** `preflight run` / `plan`: returns the exit code; writes the report and audit record whatever happens. */
 export async function runCommand(options: RunCommandOptions, ctx: CliContext): Promise<number> {
   if (!options.command[0]?.trim()) {
     throw new UsageError(

@@ -82,7 +82,7 @@ function scriptOptionValue(
 }
 
 /** The program name a word runs: `/usr/bin/sudo` is sudo. */
-function programName(word: string): string {
+export function programName(word: string): string {
   return word.slice(word.lastIndexOf("/") + 1);
 }
 

@@ -30,6 +30,7 @@ export type EnvironmentResolution =
   | { ok: true; environment: ResolvedEnvironment }
   | { ok: false; contradiction: string; hint: string; detected?: ResolvedEnvironment };
 
+/** The environment a matched command targets, or why the signals contradict each other. */
 export function resolveEnvironment(input: {
   policy: Policy;
   rules: readonly Rule[];

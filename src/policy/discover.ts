@@ -16,6 +16,7 @@ export interface PolicySource {
   origin: "--policy" | "PREFLIGHT_POLICY" | "working folder" | "bundled";
 }
 
+/** The policy files that apply, in DESIGN.md's order; throws PolicyError for a missing path. */
 export function discoverPolicy(options: {
   explicit: readonly string[];
   env: Record<string, string | undefined>;

@@ -35,6 +35,7 @@ export function escapeGlob(value: string): string {
   return value.replace(/[\\*?[\]{},]/g, "\\$&");
 }
 
+/** Whether `value` matches the glob `pattern` exactly (case-sensitive). */
 export function globMatch(pattern: string, value: string): boolean {
   if (!isGlob(pattern)) return pattern === value;
   return globToRegExp(pattern).test(value);

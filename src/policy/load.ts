@@ -30,6 +30,7 @@ export interface LoadedPolicy {
   source: PolicySource;
 }
 
+/** The policy that applies here, from the cache or freshly compiled; throws PolicyError. */
 export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPolicy> {
   const source = discoverPolicy(options);
   const texts = source.files.map((file) => ({ file, text: readPolicyFile(file) }));

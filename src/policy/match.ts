@@ -4,7 +4,11 @@
  * sit between them). Rules are indexed by literal program name once per policy, so matching
  * stays fast with thousands of rules.
  */
+import { programName } from "../command/normalise.js";
 import { globMatch, isGlob } from "./glob.js";
+
+export { programName };
+
 import type { Policy, Rule } from "./types.js";
 
 export interface RuleIndex {
@@ -35,11 +39,6 @@ export function ruleIndex(policy: Policy): RuleIndex {
   const index = { byProgram, globbed: [...globbed] };
   indexes.set(policy, index);
   return index;
-}
-
-export function programName(argv0: string): string {
-  const slash = argv0.lastIndexOf("/");
-  return slash === -1 ? argv0 : argv0.slice(slash + 1);
 }
 
 /** Rules that could match this program, before looking at its arguments; in policy order. */

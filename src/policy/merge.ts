@@ -12,6 +12,7 @@ import { GlobError, globToRegExp } from "./glob.js";
 import { closest } from "./suggest.js";
 import type { Environment, Policy, Rule, RunSpec, SourceRef } from "./types.js";
 
+/** One policy from several files, with every problem that only the whole can show. */
 export function mergePolicyParts(
   parts: readonly PolicyPart[],
   sha256: string,

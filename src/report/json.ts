@@ -7,6 +7,7 @@ import { redactArgv, redactDeep } from "./redact.js";
 
 export type JsonReport = Record<string, unknown>;
 
+/** The contract's JSON report of a run, secrets redacted. */
 export function toJsonReport(result: RunResult): JsonReport {
   const { auditFailure: _auditFailure, ...rest } = result;
   const report = {

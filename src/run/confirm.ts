@@ -16,6 +16,7 @@ export type ConfirmationResult =
       reason: string | null;
     };
 
+/** The reason and the typed (or --confirm) environment name a run needs before it may go ahead. */
 export async function obtainConfirmation(input: {
   needed: boolean;
   requireReason: boolean;

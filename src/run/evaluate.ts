@@ -48,6 +48,7 @@ export function stricter(a: Decision, b: Decision): Decision {
   return STRICTNESS[b] > STRICTNESS[a] ? b : a;
 }
 
+/** The policy's verdict on a command line: normalised commands, matching rules, environment, decision. */
 export function evaluateCommand(input: {
   policy: Policy;
   argv: readonly string[];
@@ -176,7 +177,7 @@ function decide(
   let decision: Decision = "allow";
   let decidedBy = rules[0]!;
   for (const rule of rules) {
-    const ruleDecision = decisionOf(rule, environment, policy);
+    const ruleDecision = decisionOf(rule, environment);
     if (STRICTNESS[ruleDecision] > STRICTNESS[decision]) {
       decision = ruleDecision;
       decidedBy = rule;
@@ -189,11 +190,7 @@ function decide(
  * A rule's decision in an environment: its map by name, then "*"; without a map, confirm where
  * protected. An unknown environment is never treated as safe: at least confirm.
  */
-export function decisionOf(
-  rule: Rule,
-  environment: ResolvedEnvironment,
-  _policy?: Policy,
-): Decision {
+export function decisionOf(rule: Rule, environment: ResolvedEnvironment): Decision {
   const fallback: Decision = environment.protected ? "confirm" : "allow";
   const byName = environment.known ? own(rule.decision, environment.name) : undefined;
   const decision = byName ?? own(rule.decision, "*") ?? fallback;

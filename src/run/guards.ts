@@ -12,13 +12,16 @@ import { type Evaluation, effectiveVars } from "./evaluate.js";
 
 export interface Guard {
   rule: Rule;
+  /** The command as the rule matched it; probes that follow the command's own flags read it. */
   argv: string[];
   /** The variables the command runs with; checks and probes see the same. */
   vars: Record<string, string | undefined>;
+  /** Where the command goes; probes that must look at the same place read it. */
   environment: ResolvedEnvironment;
   lookup: TemplateLookup;
 }
 
+/** One guard per (matching rule, simple command) pair. */
 export function guardsOf(
   evaluation: Evaluation,
   vars: Record<string, string | undefined>,

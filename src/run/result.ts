@@ -15,7 +15,6 @@ export interface ProbeSummary {
   rule: string;
   before?: number;
   after?: number;
-  restored?: number;
   /** Why a snapshot is missing. */
   problem?: string;
 }

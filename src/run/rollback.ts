@@ -13,9 +13,9 @@ export interface RollbackResult {
   attempted: boolean;
   succeeded: boolean | null;
   detail?: string;
-  restoredSnapshots?: SnapshotSet;
 }
 
+/** Runs the failed guards' rollbacks and proves, by snapshotting again, whether they restored the state. */
 export async function rollBack(
   failedGuards: readonly Guard[],
   before: SnapshotSet,
@@ -68,6 +68,5 @@ export async function rollBack(
     succeeded: problems.length === 0,
     detail:
       problems.length === 0 ? "the state equals the before-snapshot again" : problems.join("; "),
-    restoredSnapshots: again,
   };
 }

@@ -18,6 +18,7 @@ export interface SnapshotSet {
   skipped: { name: string; rule: string }[];
 }
 
+/** Takes every guard's state probes; failures are collected, not thrown. */
 export async function takeSnapshots(
   guards: readonly Guard[],
   options: { runner: ProcessRunner; cwd: string; readOnlyOnly: boolean },

@@ -17,6 +17,7 @@ export interface Verification {
   failedGuards: Guard[];
 }
 
+/** Diffs each guard's snapshots and checks them against its filled expectations. */
 export function verifyGuards(
   guards: readonly Guard[],
   expectations: ReadonlyMap<Guard, Expectations>,
