@@ -112,11 +112,11 @@ export function evaluateCommand(input: {
       evaluation.rules = unique([...evaluation.rules, ...rules]);
       evaluation.blocked ??= { reason: resolution.contradiction, hint: resolution.hint };
       if (resolution.detected) {
-        evaluation.matches.push(decide(policy, command, rules, resolution.detected));
+        evaluation.matches.push(decide(command, rules, resolution.detected));
       }
       continue;
     }
-    evaluation.matches.push(decide(policy, command, rules, resolution.environment));
+    evaluation.matches.push(decide(command, rules, resolution.environment));
   }
 
   evaluation.rules = unique(
@@ -169,7 +169,6 @@ export function evaluateCommand(input: {
 }
 
 function decide(
-  policy: Policy,
   command: SimpleCommand,
   rules: Rule[],
   environment: ResolvedEnvironment,
