@@ -20,6 +20,7 @@ import { guardedRun } from "../run/lifecycle.js";
 import type { RunContext } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
 import type { CliContext } from "./context.js";
+import { recordInterruptionsUntilStart } from "./interruption.js";
 import type { RunCommandOptions } from "./run-options.js";
 
 /** `preflight run` / `plan`: returns the exit code; writes the report and audit record whatever happens. */
@@ -46,6 +47,26 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
     ci: Boolean(ctx.env.CI),
   };
 
+  const interruption = recordInterruptionsUntilStart((signal) => {
+    const stopped = earlyResult({
+      mode: options.verb,
+      argv: options.command,
+      outcome: "internal-error",
+      message: `preflight was stopped by ${signal} before the command started; nothing ran`,
+      hint: "run it again when you are ready",
+      ...(options.reason !== undefined && { reason: options.reason }),
+      startedAt: started,
+      durationMs: Date.now() - started.getTime(),
+    });
+    if (options.verb === "run") recordOrPrint(stopped, audit, runContext, ctx);
+    if (options.report) writeReport(resolve(ctx.cwd, options.report), stopped, ctx.stderr);
+    ctx.stderr(`\npreflight: ${stopped.message}\n`);
+    // A signal handler cannot hand an exit code back to src/index.ts: the lifecycle is still
+    // awaiting a check or a prompt that will never matter now.
+    process.exit(stopped.exitCode);
+  });
+  const runner = createProcessRunner({ onTerminal: ctx.terminal, notice: ctx.stderr });
+
   let result: RunResult;
   try {
     const { policy } = await loadPolicy({
@@ -67,7 +88,13 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
         context: runContext,
       },
       {
-        runner: createProcessRunner({ onTerminal: ctx.terminal, notice: ctx.stderr }),
+        runner: {
+          ...runner,
+          runInherited: (argv, runOptions) => {
+            interruption.commandStarting();
+            return runner.runInherited(argv, runOptions);
+          },
+        },
         readScript: createScriptReader(ctx.cwd),
         prompter: createTerminalPrompter(),
         presenter: createPresenter({ cwd: ctx.cwd, color, write: ctx.stderr, quiet: options.json }),
@@ -97,18 +124,10 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       startedAt: started,
       durationMs: Date.now() - started.getTime(),
     });
-    if (options.verb === "run") {
-      try {
-        audit.append(toAuditRecord(result, runContext));
-      } catch (auditError) {
-        result.auditFailure = {
-          error: (auditError as Error).message,
-          record: toAuditRecord(result, runContext),
-        };
-      }
-    }
+    if (options.verb === "run") recordOrPrint(result, audit, runContext, ctx);
   }
 
+  interruption.commandStarting();
   await render(result, options, ctx, color);
   if (options.report) writeReport(resolve(ctx.cwd, options.report), result, ctx.stderr);
   return result.exitCode;
@@ -139,5 +158,21 @@ function currentUser(env: Record<string, string | undefined>): string {
     return userInfo().username;
   } catch {
     return env.USER ?? env.LOGNAME ?? "unknown";
+  }
+}
+
+/** Writes a record the lifecycle could not; if even that fails, prints it rather than lose it. */
+function recordOrPrint(
+  result: RunResult,
+  audit: ReturnType<typeof createAuditSink>,
+  context: RunContext,
+  ctx: CliContext,
+): void {
+  try {
+    audit.append(toAuditRecord(result, context));
+  } catch (error) {
+    ctx.stderr(
+      `preflight: WARNING: the audit record could not be written (${(error as Error).message}). The record:\n${JSON.stringify(toAuditRecord(result, context))}\n`,
+    );
   }
 }

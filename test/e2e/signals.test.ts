@@ -106,3 +106,44 @@ describe("a signal to preflight off a terminal (CI, docker stop)", () => {
     expect(ws.readReport()).toMatchObject({ outcome: "command-failed", commandExitCode: 143 });
   });
 });
+
+describe("a signal before the command starts", () => {
+  it("still leaves an audit record and a report saying nothing ran", async (t) => {
+    const ws = useWorkspace(t);
+    const policy = ws.path("slow-check.yaml");
+    writeFileSync(
+      policy,
+      [
+        "version: 1",
+        "rules:",
+        "  - id: slow",
+        "    match: { command: fly }",
+        "    checks:",
+        "      - { name: a slow check, run: [sleep, 5] }",
+      ].join("\n"),
+    );
+
+    const running = ws.start([
+      "--policy",
+      policy,
+      "--confirm",
+      "unknown",
+      "--report",
+      ws.reportFile,
+      "--",
+      ...DESTROY_MAIN,
+    ]);
+    await sleep(800);
+    running.child.kill("SIGTERM");
+    const result = await running.done;
+
+    expect(result.exitCode).toBe(71);
+    expect(result.stderr).toContain("stopped by SIGTERM before the command started");
+    expect(ws.flyRan("destroy-pipeline")).toBe(false);
+    expect(ws.readReport()).toMatchObject({ outcome: "internal-error", commandExitCode: null });
+    expect(ws.auditRecords().at(-1)).toMatchObject({
+      outcome: "internal-error",
+      command: DESTROY_MAIN,
+    });
+  });
+});
