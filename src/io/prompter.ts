@@ -7,7 +7,11 @@ export function createTerminalPrompter(): Prompter {
       const { input } = await import("@inquirer/prompts");
       try {
         return await input(
-          { message: `Type the environment name (${expected}) to run this, anything else aborts:` },
+          {
+            message: `Type the environment name (${expected}) to run this, anything else aborts:`,
+            // inquirer marks any answered prompt with a green tick; a wrong answer is no success.
+            theme: { prefix: { idle: "?", done: "›" } },
+          },
           { output: process.stderr },
         );
       } catch {

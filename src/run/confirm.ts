@@ -27,6 +27,8 @@ export async function obtainConfirmation(input: {
   confirmFlag?: string;
   reason?: string;
   interactive: boolean;
+  /** `plan`: never asks, and says what `run` would ask for. */
+  planning?: boolean;
   prompter: Prompter;
 }): Promise<ConfirmationResult> {
   let reason = input.reason?.trim() || null;
@@ -87,7 +89,9 @@ export async function obtainConfirmation(input: {
       ok: false,
       method: "none",
       reason,
-      message: `this needs confirmation for ${expected}, and there is no terminal to ask on`,
+      message: input.planning
+        ? `run would ask you to type ${expected} (or take --confirm ${expected})`
+        : `this needs confirmation for ${expected}, and there is no terminal to ask on`,
       hint: `re-run with --confirm ${expected} once you are sure`,
     };
   }

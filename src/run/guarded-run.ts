@@ -114,6 +114,7 @@ export async function runGuarded(
     ...(input.options.reason !== undefined && { reason: input.options.reason }),
     // plan never prompts: it reports what run would need.
     interactive: input.context.interactive && input.mode === "run",
+    planning: input.mode === "plan",
     prompter: ports.prompter,
   });
   result.reason = confirmation.reason;
