@@ -10,7 +10,6 @@ import { createAuditSink } from "../io/audit-sink.js";
 import { chalkFor, createPresenter } from "../io/presenter.js";
 import { createProcessRunner } from "../io/process-runner.js";
 import { createTerminalPrompter } from "../io/prompter.js";
-import { createScriptReader } from "../io/script-reader.js";
 import { loadPolicy } from "../policy/load.js";
 import { toAuditRecord, toJsonReport } from "../report/json.js";
 import { learnSecrets } from "../report/redact.js";
@@ -95,7 +94,6 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
             return runner.runInherited(argv, runOptions);
           },
         },
-        readScript: createScriptReader(ctx.cwd),
         prompter: createTerminalPrompter(),
         presenter: createPresenter({ cwd: ctx.cwd, color, write: ctx.stderr, quiet: options.json }),
         audit,

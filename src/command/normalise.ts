@@ -6,7 +6,7 @@ import {
   scriptEnvEffect,
 } from "./script-builtins.js";
 import { parseShellScript } from "./shell-parse.js";
-import { SHELLS, shellOperand } from "./shell-wrapper.js";
+import { SHELLS, shellScriptIndex } from "./shell-wrapper.js";
 import { optionsEnd, WRAPPERS } from "./wrapper-options.js";
 
 export interface SimpleCommand {
@@ -26,12 +26,8 @@ export interface SimpleCommand {
 
 export interface NormalisedCommand {
   commands: SimpleCommand[];
-  /** `file` is set when the script came from a script file rather than `sh -c`. */
-  unparsable?: { reason: string; script: string; file?: string };
+  unparsable?: { reason: string; script: string };
 }
-
-/** Reads a script file the command would run; undefined when it cannot (or should not). */
-export type ScriptReader = (path: string) => string | undefined;
 
 type EnvState = Pick<SimpleCommand, "assignments" | "clearEnv" | "unset">;
 
@@ -40,11 +36,6 @@ interface Context {
   via: readonly string[];
   /** The `sh -c` script the words come from, when they come from one. */
   script?: string;
-  /** The script file the words come from, when they come from one. */
-  file?: string;
-  /** Script files being read, outermost first: a script that runs itself is read once. */
-  files?: readonly string[];
-  readScript?: ScriptReader | undefined;
 }
 
 /**
@@ -52,16 +43,13 @@ interface Context {
  * `sh -c` scripts unpacked, recursively. A script that cannot be parsed is reported in
  * `unparsable` rather than guessed at.
  */
-export function normaliseCommand(
-  argv: string[],
-  options: { readScript?: ScriptReader } = {},
-): NormalisedCommand {
+export function normaliseCommand(argv: string[]): NormalisedCommand {
   const out: NormalisedCommand = { commands: [] };
   const env: EnvState = { assignments: Object.create(null), clearEnv: false, unset: [] };
   normaliseWords(
     argv,
     argv.map(() => false),
-    { env, via: [], readScript: options.readScript },
+    { env, via: [] },
     out,
   );
   return out;
@@ -104,25 +92,9 @@ function normaliseWords(
     if (word === undefined || dynamic[i]) break;
     const name = programName(word);
     if (SHELLS.has(name)) {
-      const operand = shellOperand(words, i);
-      if (operand === undefined) break;
-      const word = words[operand.index] ?? "";
-      if (operand.kind === "command-string") {
-        unpackScript(word, dynamic[operand.index] ?? false, name, { ...context, env, via }, out);
-        return;
-      }
-      // `bash deploy.sh`: read the file and treat it like `bash -c`, when it can be read.
-      const text =
-        dynamic[operand.index] || !mayRead(context, word) ? undefined : context.readScript?.(word);
-      if (text === undefined) break;
-      const files = [...(context.files ?? []), word];
-      unpackScript(
-        text,
-        false,
-        `${name} ${word}`,
-        { ...context, env, via, file: word, files },
-        out,
-      );
+      const script = shellScriptIndex(words, i);
+      if (script === undefined) break;
+      unpackScript(words[script] ?? "", dynamic[script] ?? false, name, { env, via }, out);
       return;
     }
     if (name === "env") {
@@ -153,16 +125,6 @@ function normaliseWords(
     via.push(name);
     addsArguments ||= spec?.addsArguments === true;
     i = next;
-  }
-  const program = words[i];
-  if (program?.includes("/") && !dynamic[i] && mayRead(context, program)) {
-    // `./deploy.sh` with a shell's #! line: read like `sh -c`, from the file.
-    const body = shellScriptBody(context.readScript?.(program));
-    if (body !== undefined) {
-      const files = [...(context.files ?? []), program];
-      unpackScript(body, false, program, { ...context, env, via, file: program, files }, out);
-      return;
-    }
   }
   const argv = words.slice(i);
   let argvDynamic = dynamic.slice(i);
@@ -195,12 +157,12 @@ function unpackScript(
   }
   const parsed = parseShellScript(script);
   if (!parsed.ok) {
-    reportUnparsable(out, parsed.reason, script, context.file);
+    reportUnparsable(out, parsed.reason, script);
     return;
   }
   // `export X=1; cmd` and `X=1; cmd` change what the following lines run with.
   const env = cloneEnv(context.env);
-  const via = [...context.via, context.file ? shell : `${shell} -c`];
+  const via = [...context.via, `${shell} -c`];
   for (const command of parsed.commands) {
     const words = command.words.map((word) => word.text);
     const effect = scriptEnvEffect(words);
@@ -209,14 +171,7 @@ function unpackScript(
       normaliseWords(
         words,
         command.words.map((word) => word.dynamic),
-        {
-          env,
-          via,
-          script,
-          file: context.file,
-          files: context.files,
-          readScript: context.readScript,
-        },
+        { env, via, script },
         out,
       );
   }
@@ -251,37 +206,7 @@ function cloneEnv(env: EnvState): EnvState {
   return { assignments, clearEnv: env.clearEnv, unset: [...env.unset] };
 }
 
-function reportUnparsable(
-  out: NormalisedCommand,
-  reason: string,
-  script: string,
-  file?: string,
-): void {
+function reportUnparsable(out: NormalisedCommand, reason: string, script: string): void {
   // The first problem is the one to fix; later ones may stem from it.
-  out.unparsable ??= {
-    reason: file ? `${file}: ${reason}` : reason,
-    script,
-    ...(file && { file }),
-  };
-}
-
-const MAX_SCRIPT_DEPTH = 4;
-
-function mayRead(context: Context, file: string): boolean {
-  const files = context.files ?? [];
-  return files.length < MAX_SCRIPT_DEPTH && !files.includes(file);
-}
-
-/** The body of a script whose #! line names a shell (`#!/bin/sh`, `#!/usr/bin/env bash`). */
-function shellScriptBody(text: string | undefined): string | undefined {
-  if (text === undefined || !text.startsWith("#!")) return undefined;
-  const newline = text.indexOf("\n");
-  const words = text
-    .slice(2, newline === -1 ? undefined : newline)
-    .trim()
-    .split(/\s+/);
-  const interpreter = programName(words[0] ?? "") === "env" ? words[1] : words[0];
-  return interpreter !== undefined && SHELLS.has(programName(interpreter))
-    ? text.slice(newline === -1 ? text.length : newline + 1)
-    : undefined;
+  out.unparsable ??= { reason, script };
 }

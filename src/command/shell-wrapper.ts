@@ -10,24 +10,11 @@ const LONG_WITH_VALUE = new Set(["--rcfile", "--init-file"]);
  * undefined when the shell runs a script file or reads standard input instead.
  */
 export function shellScriptIndex(words: readonly string[], at: number): number | undefined {
-  const operand = shellOperand(words, at);
-  return operand?.kind === "command-string" ? operand.index : undefined;
-}
-
-/**
- * What the shell at `at` runs: a `-c` command string, or a script file (`bash deploy.sh`);
- * undefined when it reads standard input.
- */
-export function shellOperand(
-  words: readonly string[],
-  at: number,
-): { kind: "command-string" | "file"; index: number } | undefined {
   let commandString = false;
   for (let k = at + 1; k < words.length; k++) {
     const word = words[k] ?? "";
     if (word === "--" || word === "-") {
-      if (word === "-" || k + 1 >= words.length) return undefined;
-      return { kind: commandString ? "command-string" : "file", index: k + 1 };
+      return commandString && k + 1 < words.length ? k + 1 : undefined;
     }
     if (word.startsWith("--")) {
       if (LONG_WITH_VALUE.has(word)) k++;
@@ -37,7 +24,7 @@ export function shellOperand(
       if (word.startsWith("-") && letters.includes("c")) commandString = true;
       if ([...letters].some((letter) => SHORT_WITH_VALUE.includes(letter))) k++;
     } else {
-      return { kind: commandString ? "command-string" : "file", index: k };
+      return commandString ? k : undefined;
     }
   }
   return undefined;

@@ -6,7 +6,6 @@
 import {
   type NormalisedCommand,
   normaliseCommand,
-  type ScriptReader,
   type SimpleCommand,
 } from "../command/normalise.js";
 import { type ResolvedEnvironment, resolveEnvironment } from "../environment/resolve.js";
@@ -54,13 +53,9 @@ export function evaluateCommand(input: {
   argv: readonly string[];
   vars: Record<string, string | undefined>;
   intendedEnv?: string;
-  /** Reads script files (`bash deploy.sh`, `./deploy.sh`) so their commands are seen too. */
-  readScript?: ScriptReader;
 }): Evaluation {
   const { policy } = input;
-  const normalised = normaliseCommand([...input.argv], {
-    ...(input.readScript && { readScript: input.readScript }),
-  });
+  const normalised = normaliseCommand([...input.argv]);
   const evaluation: Evaluation = {
     normalised,
     matches: [],
@@ -85,13 +80,7 @@ export function evaluateCommand(input: {
     return evaluation;
   }
 
-  // A script file preflight cannot parse (most real scripts have an `if`) only matters when it
-  // mentions a program some rule guards; otherwise it cannot run one by name.
-  const fileUnparsable = normalised.unparsable?.file !== undefined;
-  let unparsable =
-    fileUnparsable && !mentionsGuardedProgram(policy, normalised.unparsable!.script)
-      ? undefined
-      : normalised.unparsable?.reason;
+  let unparsable = normalised.unparsable?.reason;
   for (const command of normalised.commands) {
     const hidden = hiddenArguments(policy, command);
     if (hidden) unparsable ??= hidden;
@@ -221,14 +210,6 @@ function hiddenArguments(policy: Policy, command: SimpleCommand): string | undef
   if (candidateRules(policy, programName(command.argv[0]!)).length === 0) return undefined;
   const words = command.argv.filter((_, i) => command.dynamic[i]);
   return `the arguments of '${programName(command.argv[0]!)}' depend on shell variables (${words.join(" ")})`;
-}
-
-/** Whether any word of a script is a program some rule guards. */
-function mentionsGuardedProgram(policy: Policy, script: string): boolean {
-  for (const word of script.split(/[\s;&|()<>`"'$={}]+/)) {
-    if (word && candidateRules(policy, programName(word)).length > 0) return true;
-  }
-  return false;
 }
 
 /**

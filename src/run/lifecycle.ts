@@ -21,7 +21,6 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
     argv: input.argv,
     vars: input.context.env,
     ...(input.options.env !== undefined && { intendedEnv: input.options.env }),
-    ...(ports.readScript && { readScript: ports.readScript }),
   });
   const result = initialResult(input, evaluation, started);
   const finish = (outcome: Outcome, message: string, hint?: string) =>

@@ -2,7 +2,6 @@
  * What the run lifecycle needs from the outside world, passed in rather than reached for, so
  * every branch can be driven from a unit test without a terminal, processes or files.
  */
-import type { ScriptReader } from "../command/normalise.js";
 import type { Policy, RunSpec } from "../policy/types.js";
 import type { RunResult } from "./result.js";
 
@@ -63,8 +62,6 @@ export interface RunContext {
 
 export interface RunPorts {
   runner: ProcessRunner;
-  /** Reads script files the command runs, so their commands are evaluated too. */
-  readScript?: ScriptReader;
   prompter: Prompter;
   presenter: Presenter;
   audit: AuditSink;
