@@ -1,5 +1,5 @@
 /** The `run` check: a command whose exit status says whether it is safe to go ahead. */
-import { redactText } from "../report/redact.js";
+import { redactOutput } from "../report/redact.js";
 import { fillRunSpec } from "../run/fill.js";
 import type { CheckKind } from "./types.js";
 
@@ -18,7 +18,7 @@ export const runCheck: CheckKind = {
     }
     return {
       status: "fail",
-      detail: `exit ${output.exitCode}, expected ${spec.expectExit}${said ? `: ${redactText(said)}` : ""}`,
+      detail: `exit ${output.exitCode}, expected ${spec.expectExit}${said ? `: ${redactOutput(said)}` : ""}`,
     };
   },
 };

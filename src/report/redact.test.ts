@@ -5,6 +5,7 @@ import {
   REDACTED,
   redactArgv,
   redactDeep,
+  redactOutput,
   redactText,
 } from "./redact.js";
 
@@ -249,9 +250,21 @@ describe("secrets the first review found leaking", () => {
     ]);
   });
 
-  it("scrubs a learned secret from later text that echoes it in its own words", () => {
-    learnSecrets(["dbtool", "--password", "hunter5a"]);
-    expect(redactText("login failed for password hunter5a")).toBe("login failed for password ***");
+  it("scrubs a learned secret from a check's output that echoes it in its own words", () => {
+    learnSecrets(["dbtool", "--password", "hunter5a-long"]);
+    expect(redactOutput("login failed for password hunter5a-long")).toBe(
+      "login failed for password ***",
+    );
+  });
+
+  it("never scrubs learned values from anything but outside output, nor short ones anywhere", () => {
+    learnSecrets(["dropdb", "-h", "staging", "--password", "staging"]);
+    learnSecrets(["dropdb", "--password", "production-db"]);
+    expect(redactText("denies this in production")).toBe("denies this in production");
+    expect(redactOutput("environment staging is fine")).toBe("environment staging is fine");
+    expect(redactOutput("production-db-2 is not the secret")).toBe(
+      "production-db-2 is not the secret",
+    );
   });
 
   it("does not treat -p as a password outside the mysql family", () => {

@@ -177,8 +177,7 @@ function looksLikeCredential(word: string): boolean {
  * and `"name": "value"` pairs, `Authorization:` headers, `Bearer`/`Basic` credentials and
  * PEM private keys.
  */
-export function redactText(input: string): string {
-  const text = scrubLearnedSecrets(input);
+export function redactText(text: string): string {
   if (!MAY_HOLD_SECRET.test(text)) return text;
   return text
     .replace(QUERY_PARAM, (match, lead: string, name: string, value: string) =>
@@ -219,7 +218,9 @@ const QUERY_PARAM = /([?&])([^=&\s#?]+)=([^&\s#"']*)/g;
  * redaction, so every later text is scrubbed of them too.
  */
 const learnedSecrets = new Set<string>();
-const MIN_LEARNED_LENGTH = 4;
+// Only there, only whole words, and only values long enough to be unlikely words: scrubbing
+// everywhere once turned `--password staging` into an environment named "***".
+const MIN_LEARNED_LENGTH = 8;
 
 function remember(value: string): string {
   const bare = value.replace(/^(["'])([\s\S]*)\1$/, "$2");
@@ -229,9 +230,17 @@ function remember(value: string): string {
 
 function scrubLearnedSecrets(text: string): string {
   let out = text;
-  for (const secret of learnedSecrets)
-    if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+  for (const secret of learnedSecrets) {
+    if (!out.includes(secret)) continue;
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    out = out.replace(new RegExp(`(?<![\\w-])${escaped}(?![\\w-])`, "g"), REDACTED);
+  }
   return out;
+}
+
+/** Output a check, probe or rollback printed: redactText, and no secret the command held. */
+export function redactOutput(text: string): string {
+  return redactText(scrubLearnedSecrets(text));
 }
 
 /** mysql and friends take the password glued to -p (`-phunter2`). */

@@ -3,7 +3,7 @@
  * lines (each line an entry `{ line }`).
  */
 import type { Entry } from "../diff/types.js";
-import { redactText } from "../report/redact.js";
+import { redactOutput } from "../report/redact.js";
 import { fillRunSpec } from "../run/fill.js";
 import { ProbeError, type StateKind } from "./types.js";
 
@@ -15,7 +15,7 @@ export const runProbe: StateKind = {
     if (output.exitCode === null)
       throw new ProbeError(`could not run: ${output.failure ?? "unknown error"}`);
     if (output.exitCode !== 0) {
-      const said = redactText(output.stderr.trim().split("\n")[0] ?? "");
+      const said = redactOutput(output.stderr.trim().split("\n")[0] ?? "");
       throw new ProbeError(`exited ${output.exitCode}${said ? `: ${said}` : ""}`);
     }
     return spec.format === "lines" ? parseLines(output.stdout) : parseJsonEntries(output.stdout);
