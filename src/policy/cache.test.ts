@@ -193,3 +193,13 @@ describe("cacheKey", () => {
     expect(cacheKey(["/a.yaml", "/b.yaml"], "1".repeat(64))).not.toBe(key);
   });
 });
+
+describe("the cache's sealing key", () => {
+  it("is not used when it is empty or cut short: nothing is served from the cache", async () => {
+    const keyFile = join(root, ".local", "state", "preflight", "cache.key");
+    mkdirSync(join(root, ".local", "state", "preflight"), { recursive: true });
+    writeFileSync(keyFile, "");
+    await load();
+    expect(cachedFiles()).toEqual([]);
+  });
+});

@@ -10,7 +10,7 @@
  * (`production: deny` → `allow`) must not be believed. The cache is best effort: without a
  * usable key or folder preflight only gets slower.
  */
-import { createHash, createHmac, randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -36,23 +36,30 @@ export function cacheKey(files: readonly string[], sha256: string): string {
 /** The key that seals cache entries, created on first use; undefined when it cannot be had. */
 export function cacheSealKey(keyFile: string): Buffer | undefined {
   try {
-    return readFileSync(keyFile);
+    return usableKey(readFileSync(keyFile));
   } catch {
     try {
       mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
-      const key = randomBytes(32);
+      const key = randomBytes(KEY_BYTES);
       // "wx": two first runs at once must not each believe their own key.
       writeFileSync(keyFile, key, { mode: 0o600, flag: "wx" });
       return key;
     } catch {
       try {
-        return readFileSync(keyFile);
+        return usableKey(readFileSync(keyFile));
       } catch {
         return undefined;
       }
     }
   }
 }
+
+/** Only a whole key: an empty or cut file (a crash while writing it) seals nothing. */
+function usableKey(key: Buffer): Buffer | undefined {
+  return key.length === KEY_BYTES ? key : undefined;
+}
+
+const KEY_BYTES = 32;
 
 function seal(sealKey: Buffer, json: string): string {
   return createHmac("sha256", sealKey).update(json).digest("hex");
@@ -69,7 +76,9 @@ export function readCachedPolicy(
     const text = readFileSync(join(dir, `policy-${key}.json`), "utf8");
     const newline = text.indexOf("\n");
     const json = text.slice(newline + 1);
-    if (newline !== 64 || text.slice(0, newline) !== seal(sealKey, json)) return undefined;
+    const expected = Buffer.from(seal(sealKey, json));
+    const found = Buffer.from(text.slice(0, newline));
+    if (newline !== 64 || !timingSafeEqual(found, expected)) return undefined;
     const policy = JSON.parse(json) as Policy;
     return policy.sha256 === sha256 ? policy : undefined;
   } catch {
