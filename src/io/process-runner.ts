@@ -5,12 +5,23 @@
  * not pay.
  */
 import { spawn } from "node:child_process";
+import { closeSync, openSync } from "node:fs";
 import { constants } from "node:os";
 import type { RunSpec } from "../policy/types.js";
 import type { CapturedOutput, InheritedExit, ProcessRunner } from "../run/ports.js";
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 const MAX_CAPTURE = 64 * 1024 * 1024;
+
+/** Whether this process has a terminal it could talk to, even with its stdio redirected. */
+function hasControllingTerminal(): boolean {
+  try {
+    closeSync(openSync("/dev/tty", "r"));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export function createProcessRunner(options: {
   onTerminal: boolean;
@@ -60,7 +71,9 @@ export function createProcessRunner(options: {
         // must stop the script's children too, not only the script, or preflight would
         // verify while the delete is still going. On a terminal it stays in the foreground
         // group so it can read the keyboard and gets Ctrl-C from the terminal itself.
-        const ownGroup = !options.onTerminal;
+        // Only with no terminal at all: a detached command cannot open /dev/tty, and sudo or
+        // ssh prompting for a password there would fail.
+        const ownGroup = !options.onTerminal && !hasControllingTerminal();
         let child: ReturnType<typeof spawn>;
         try {
           child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: "inherit", detached: ownGroup });

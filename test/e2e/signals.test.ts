@@ -85,16 +85,11 @@ describe("a signal to preflight off a terminal (CI, docker stop)", () => {
     // cleanup starts a child that would create box/late two seconds later.
     ws.installScript("cleanup", '#!/bin/sh\nsh -c "sleep 2; touch box/late" &\nwait\n');
 
-    const running = ws.start([
-      "--policy",
-      policy,
-      "--confirm",
-      "unknown",
-      "--report",
-      ws.reportFile,
-      "--",
-      "cleanup",
-    ]);
+    const running = ws.start(
+      ["--policy", policy, "--confirm", "unknown", "--report", ws.reportFile, "--", "cleanup"],
+      // As under CI or `docker stop`: no controlling terminal, whatever runs these tests.
+      { noTerminal: true },
+    );
     await sleep(700);
     running.child.kill("SIGTERM");
     const result = await running.done;

@@ -22,6 +22,8 @@ export interface ExecOptions {
   input?: string;
   /** Kills the run (SIGKILL) after this long; default 20 s. */
   timeoutMs?: number;
+  /** Run preflight in a session of its own, with no controlling terminal, as CI and containers do. */
+  noTerminal?: boolean;
 }
 
 export interface ExecResult {
@@ -63,6 +65,7 @@ export function startPreflight(args: readonly string[], options: ExecOptions): R
     cwd: options.cwd,
     env: cleanEnv(options.env),
     stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"],
+    detached: options.noTerminal ?? false,
   });
   const done = new Promise<ExecResult>((resolve, reject) => {
     let stdout = "";
