@@ -64,7 +64,9 @@ function scriptOptionValue(
   for (let k = at + 1; k < words.length; k++) {
     const word = words[k] ?? "";
     if (word === "--") return undefined;
-    if (options.includes(word)) return k + 1 < words.length ? k + 1 : undefined;
+    // `-c`, or a cluster ending in it (`script -qc`, `su -lc`).
+    const clustered = options.includes("-c") && /^-[A-Za-z]*c$/.test(word);
+    if (options.includes(word) || clustered) return k + 1 < words.length ? k + 1 : undefined;
   }
   return undefined;
 }
@@ -122,6 +124,13 @@ function normaliseWords(
     if (spec?.needsScript) break;
     const next = spec && optionsEnd(words, i, spec);
     if (next === undefined || !hasCommand(words, next)) break;
+    const joins = spec?.joinsIntoScript;
+    if (joins && !words.slice(i + 1, next).some((w) => joins.unlessOptions.includes(w))) {
+      // `watch -n1 'dropdb …'`: watch hands its words, joined, to `sh -c`.
+      const rest = words.slice(next);
+      unpackScript(rest.join(" "), dynamic.slice(next).some(Boolean), name, { env, via }, out);
+      return;
+    }
     via.push(name);
     addsArguments ||= spec?.addsArguments === true;
     i = next;

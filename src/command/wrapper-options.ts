@@ -16,6 +16,8 @@ export interface OptionSpec {
   scriptOptions?: readonly string[];
   /** Without a script option, no command follows (`su user` starts a login shell). */
   needsScript?: boolean;
+  /** The words after the options are joined and run by `sh -c` (watch), unless one of these options. */
+  joinsIntoScript?: { unlessOptions: readonly string[] };
 }
 
 /**
@@ -95,7 +97,16 @@ export const WRAPPERS: ReadonlyMap<string, OptionSpec> = new Map<string, OptionS
   ["unbuffer", {}],
   ["chrt", { shortValue: "TPD", shortStop: "p", positionals: 1 }],
   ["taskset", { shortStop: "p", positionals: 1 }],
-  ["watch", { shortValue: "nq", longValue: ["--interval", "--equexit"] }],
+  [
+    "watch",
+    {
+      shortValue: "nq",
+      longValue: ["--interval", "--equexit"],
+      joinsIntoScript: { unlessOptions: ["-x", "--exec"] },
+    },
+  ],
+  // script(1) runs its -c string with the user's shell.
+  ["script", { scriptOptions: ["-c", "--command"], needsScript: true }],
   [
     "flock",
     {

@@ -81,14 +81,12 @@ export function evaluateCommand(input: {
   }
 
   let unparsable = normalised.unparsable?.reason;
-  for (const command of normalised.commands) {
+  for (const written of normalised.commands) {
+    const command = runsGuardedCommand(policy, written) ?? written;
     const hidden = hiddenArguments(policy, command);
     if (hidden) unparsable ??= hidden;
     const rules = matchRules(policy, command.argv);
-    if (rules.length === 0) {
-      unparsable ??= guardedCommandInside(policy, command.argv);
-      continue;
-    }
+    if (rules.length === 0) continue;
     const vars = effectiveVars(input.vars, command);
     const resolution = resolveEnvironment({
       policy,
@@ -213,16 +211,85 @@ function hiddenArguments(policy: Policy, command: SimpleCommand): string | undef
 }
 
 /**
- * A backstop for wrappers preflight does not know (`mywrapper fly -t prod destroy-pipeline`):
- * when the words after the program would themselves match a rule, the program may well run
- * them, and preflight cannot tell. Fail closed rather than let a guarded command through.
+ * Programs that take other programs' names as plain arguments without running them
+ * (`echo terraform destroy`, `man dropdb`, `git rm -r .`, `ls /usr/bin/dropdb`).
  */
-function guardedCommandInside(policy: Policy, argv: readonly string[]): string | undefined {
+const DOES_NOT_RUN_ITS_ARGUMENTS = new Set([
+  "echo",
+  "printf",
+  "grep",
+  "egrep",
+  "fgrep",
+  "rg",
+  "ag",
+  "ack",
+  "man",
+  "tldr",
+  "info",
+  "which",
+  "whereis",
+  "type",
+  "whatis",
+  "apropos",
+  "ls",
+  "cat",
+  "bat",
+  "less",
+  "more",
+  "head",
+  "tail",
+  "wc",
+  "file",
+  "stat",
+  "vim",
+  "vi",
+  "nvim",
+  "nano",
+  "emacs",
+  "code",
+  "git",
+  "svn",
+  "hg",
+  "apt",
+  "apt-get",
+  "apt-cache",
+  "dpkg",
+  "brew",
+  "yum",
+  "dnf",
+  "pip",
+  "pip3",
+  "cp",
+  "mv",
+  "ln",
+  "rm",
+  "touch",
+  "mkdir",
+  "chmod",
+  "chown",
+  "history",
+  "alias",
+]);
+
+/**
+ * A wrapper preflight does not know (`aws-vault exec prod -- aws ec2 terminate-instances …`,
+ * `docker exec db dropdb …`): when the words after the program would themselves match a rule,
+ * the program may well run them, so they are judged as that command, with the rule's own
+ * decision. Unguarded otherwise, this would be the easy way around every rule.
+ */
+function runsGuardedCommand(policy: Policy, command: SimpleCommand): SimpleCommand | undefined {
+  const { argv } = command;
+  if (argv.length < 2 || DOES_NOT_RUN_ITS_ARGUMENTS.has(programName(argv[0]!))) return undefined;
+  if (matchRules(policy, argv).length > 0) return undefined;
   for (let i = 1; i < argv.length; i++) {
-    const inner = argv.slice(i);
-    const rules = matchRules(policy, inner);
-    if (rules.length > 0) {
-      return `'${programName(argv[0]!)}' may run '${inner.join(" ")}' (rule ${rules[0]!.id}), and preflight does not know how ${programName(argv[0]!)} runs commands`;
+    if (argv[i] === "--") continue;
+    if (matchRules(policy, argv.slice(i)).length > 0) {
+      return {
+        ...command,
+        argv: argv.slice(i),
+        dynamic: command.dynamic.slice(i),
+        via: [...command.via, programName(argv[0]!)],
+      };
     }
   }
   return undefined;
