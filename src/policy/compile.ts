@@ -26,6 +26,11 @@ export type PolicyPart = Omit<
   unknownEnvironment?: Policy["unknownEnvironment"];
   unparsableScripts?: Policy["unparsableScripts"];
   file: string;
+  /**
+   * Where a path of this file was written (`["rules", 2, "decision"]`; with `key`, that key
+   * of the map at `path`), so semantic problems point at the offending value, not its rule.
+   */
+  locate: (path: readonly (string | number)[], key?: string) => SourceRef;
 };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -68,6 +73,10 @@ export function compilePolicyFile(
 
   return {
     file,
+    locate: (path, key) => ({
+      file,
+      ...(key === undefined ? positionOf(doc, lc, path) : positionOfKey(doc, lc, path, key)),
+    }),
     environments,
     rules,
     tests,

@@ -170,7 +170,7 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
     ]);
   });
 
-  it("names the environment a decision misspells and suggests the one meant", async () => {
+  it("points at the decision key that names an undefined environment and suggests the one meant", async () => {
     const problems = await problemsIn(yaml`
       version: 1
       environments:
@@ -183,8 +183,8 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
     expect(problems).toEqual([
       {
         file: "policy.yaml",
-        line: 5,
-        column: 5,
+        line: 7,
+        column: 17,
         message: "rule 'fly-destroy': decision names environment 'prodution', which is not defined",
         hint: "did you mean 'production'?",
       },
@@ -202,7 +202,7 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
     expect(problems).toEqual([expect.objectContaining({ hint: expect.stringContaining('"*"') })]);
   });
 
-  it("reports a rule id used in two files at the second, naming the first", async () => {
+  it("reports a rule id used in two files at the second id, naming the first", async () => {
     const problems = await problemsIn({
       "a.yaml": yaml`
         version: 1
@@ -222,7 +222,7 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
       {
         file: "b.yaml",
         line: 4,
-        column: 5,
+        column: 9,
         message: "rule id 'destroy' is used twice",
         hint: "first used at a.yaml:3:5",
       },
@@ -256,7 +256,7 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
     ]);
   });
 
-  it("reports {resource} in a check of a rule with no resource extractor", async () => {
+  it("reports {resource} at the argv word of a check that uses it without a resource extractor", async () => {
     const problems = await problemsIn(yaml`
       version: 1
       rules:
@@ -269,8 +269,8 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
     expect(problems).toEqual([
       {
         file: "policy.yaml",
-        line: 6,
-        column: 9,
+        line: 7,
+        column: 38,
         message: "rule 'fly-destroy' uses {resource}, which nothing provides",
         hint: "add a resource: extractor (flag or position) to the rule",
       },
@@ -308,7 +308,7 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
     expect(policy.rules[0]?.checks[0]?.run).toEqual(["fly", "get-pipeline", "-p", "{resource}"]);
   });
 
-  it("reports a glob that cannot compile, quoting it", async () => {
+  it("reports a glob that cannot compile at the glob itself, quoting it", async () => {
     const problems = await problemsIn(yaml`
       version: 1
       rules:
@@ -318,15 +318,15 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
     expect(problems).toEqual([
       {
         file: "policy.yaml",
-        line: 3,
-        column: 5,
+        line: 4,
+        column: 35,
         message: `glob "destroy-[pipeline" has '[' without ']'`,
         hint: "escape a literal character with '\\'",
       },
     ]);
   });
 
-  it("reports a bad glob in an environment's targets", async () => {
+  it("reports a bad glob in an environment's targets at that target", async () => {
     const problems = await problemsIn(yaml`
       version: 1
       environments:
@@ -336,8 +336,8 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
     expect(problems).toEqual([
       expect.objectContaining({
         file: "policy.yaml",
-        line: 3,
-        column: 3,
+        line: 4,
+        column: 23,
         message: `glob "prod-{eu,us" has '{' without '}'`,
       }),
     ]);

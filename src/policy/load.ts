@@ -63,9 +63,11 @@ export async function compilePolicyTexts(
     problems.push(...result.problems);
     if (result.part) parts.push(result.part);
   }
-  if (problems.length > 0) throw new PolicyError(problems);
+  // Files with schema problems still contribute what could be salvaged, so the semantic
+  // problems of the whole are reported in the same round.
   const merged = mergePolicyParts(parts, sha256);
-  if (merged.problems.length > 0) throw new PolicyError(merged.problems);
+  problems.push(...merged.problems);
+  if (problems.length > 0) throw new PolicyError(problems);
   return merged.policy;
 }
 

@@ -24,8 +24,11 @@ export function mergePolicyParts(
   const environments: Record<string, Environment> = {};
   const rules: Rule[] = [];
   const ruleIds = new Map<string, SourceRef>();
+  // Where each rule's and environment's own keys were written, for precise positions.
+  const locators = new Map<Rule | Environment, Locate>();
   for (const part of parts) {
     for (const env of Object.values(part.environments)) {
+      const locate: Locate = (path, key) => part.locate(["environments", env.name, ...path], key);
       const first = own(environments, env.name);
       if (first) {
         report(
@@ -35,22 +38,31 @@ export function mergePolicyParts(
         );
       } else {
         environments[env.name] = env;
+        locators.set(env, locate);
       }
     }
-    for (const rule of part.rules) {
+    part.rules.forEach((rule, i) => {
+      const locate: Locate = (path, key) => part.locate(["rules", i, ...path], key);
+      locators.set(rule, locate);
       const first = ruleIds.get(rule.id);
       if (first)
-        report(rule.source, `rule id '${rule.id}' is used twice`, `first used at ${where(first)}`);
+        report(
+          locate(["id"]),
+          `rule id '${rule.id}' is used twice`,
+          `first used at ${where(first)}`,
+        );
       else ruleIds.set(rule.id, rule.source);
       rules.push(rule);
-    }
+    });
   }
 
   for (const env of Object.values(environments)) {
-    for (const pattern of [...env.targets, ...Object.values(env.vars)])
-      checkGlob(pattern, env.source, report);
+    const locate = locators.get(env)!;
+    env.targets.forEach((pattern, k) => checkGlob(pattern, locate(["match", "target", k]), report));
+    for (const [name, pattern] of Object.entries(env.vars))
+      checkGlob(pattern, locate(["match", "vars", name]), report);
   }
-  for (const rule of rules) checkRule(rule, environments, report);
+  for (const rule of rules) checkRule(rule, environments, report, locators.get(rule)!);
 
   const policy: Policy = {
     files: parts.map((p) => p.file),
@@ -70,15 +82,22 @@ export function mergePolicyParts(
 }
 
 type Report = (at: SourceRef, message: string, hint?: string) => void;
+type Locate = (path: readonly (string | number)[], key?: string) => SourceRef;
 
-function checkRule(rule: Rule, environments: Record<string, Environment>, report: Report): void {
-  for (const pattern of [...rule.commands, ...rule.args]) checkGlob(pattern, rule.source, report);
+function checkRule(
+  rule: Rule,
+  environments: Record<string, Environment>,
+  report: Report,
+  locate: Locate,
+): void {
+  rule.commands.forEach((p, k) => checkGlob(p, locate(["match", "command", k]), report));
+  rule.args.forEach((p, k) => checkGlob(p, locate(["match", "args", k]), report));
 
   for (const name of Object.keys(rule.decision ?? {})) {
     if (name === "*" || own(environments, name)) continue;
     const guess = closest(name, Object.keys(environments));
     report(
-      rule.source,
+      locate(["decision"], name),
       `rule '${rule.id}': decision names environment '${name}', which is not defined`,
       guess
         ? `did you mean '${guess}'?`
@@ -92,24 +111,34 @@ function checkRule(rule: Rule, environments: Record<string, Environment>, report
     if (name === "resource") return rule.resource !== undefined;
     return false;
   };
-  const templates: { at: SourceRef; spec: RunSpec | string[] }[] = [
-    ...rule.checks.map((c) => ({ at: c.source, spec: c.run })),
-    ...rule.state.map((s) => ({ at: s.source, spec: s.run })),
-    ...(rule.rollback ? [{ at: rule.source, spec: rule.rollback.run }] : []),
-  ];
+  // Every templated string with the path it was written at (an argv word, a selector value).
+  const templates: { path: (string | number)[]; text: string }[] = [];
+  const addRun = (path: (string | number)[], spec: RunSpec) => {
+    if (typeof spec === "string") templates.push({ path, text: spec });
+    else spec.forEach((text, k) => templates.push({ path: [...path, k], text }));
+  };
+  rule.checks.forEach((c, i) => addRun(["checks", i, "run"], c.run));
+  rule.state.forEach((s, i) => addRun(["state", i, "run"], s.run));
+  if (rule.rollback) addRun(["rollback", "run"], rule.rollback.run);
   if (rule.expect) {
-    const selectors = [rule.expect.added, rule.expect.removed, rule.expect.changed].flatMap((c) =>
-      c.kind === "limit" ? [c.only, c.never].filter((s) => s !== undefined) : [],
-    );
-    for (const s of [...selectors, ...rule.expect.unchanged]) {
-      templates.push({ at: rule.expect.source, spec: Object.values(s) });
+    for (const kind of ["added", "removed", "changed"] as const) {
+      const change = rule.expect[kind];
+      if (change.kind !== "limit") continue;
+      for (const which of ["only", "never"] as const) {
+        for (const [field, text] of Object.entries(change[which] ?? {}))
+          templates.push({ path: ["expect", kind, which, field], text });
+      }
     }
+    rule.expect.unchanged.forEach((selector, j) => {
+      for (const [field, text] of Object.entries(selector))
+        templates.push({ path: ["expect", "unchanged", j, field], text });
+    });
   }
-  for (const { at, spec } of templates) {
-    for (const name of placeholdersIn(spec)) {
+  for (const { path, text } of templates) {
+    for (const name of placeholdersIn(text)) {
       if (provided(name)) continue;
       report(
-        at,
+        locate(path),
         `rule '${rule.id}' uses {${name}}, which nothing provides`,
         name === "target"
           ? "add an environment: extractor (flag, position or vars) to the rule"

@@ -2,16 +2,27 @@
  * Parses and validates one policy file's text. This is the only module that loads the YAML
  * parser and the schema library, so it is imported lazily, on a cache miss.
  */
-import { LineCounter, parseDocument } from "yaml";
+import { type Document, LineCounter, parseDocument } from "yaml";
 import type { PolicyProblem } from "../errors.js";
 import { compilePolicyFile, type PolicyPart } from "./compile.js";
-import { policyFileSchema } from "./schema.js";
+import { salvagePolicyData, withoutPlaceholders } from "./salvage.js";
+import { type PolicyFile, policyFileSchema } from "./schema.js";
 import { issuesToProblems } from "./schema-problems.js";
 
-export function parsePolicyText(
-  file: string,
-  text: string,
-): { part: PolicyPart; problems: [] } | { part?: undefined; problems: PolicyProblem[] } {
+export interface ParsedPolicyText {
+  /**
+   * The compiled file. With problems, only what could be salvaged (see salvage.ts): enough
+   * for the semantic checks, never for a run.
+   */
+  part?: PolicyPart;
+  problems: PolicyProblem[];
+  /** The YAML document and the validated data, for the review tools (lint, explain). */
+  doc?: Document;
+  lineCounter?: LineCounter;
+  data?: PolicyFile;
+}
+
+export function parsePolicyText(file: string, text: string): ParsedPolicyText {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
@@ -63,6 +74,13 @@ export function parsePolicyText(
     };
   }
   const result = policyFileSchema.safeParse(data);
-  if (!result.success) return { problems: issuesToProblems(result.error.issues, file, doc, lc) };
-  return { part: compilePolicyFile(result.data, file, doc, lc), problems: [] };
+  if (!result.success) {
+    const problems = issuesToProblems(result.error.issues, file, doc, lc);
+    const salvaged = policyFileSchema.safeParse(salvagePolicyData(data, result.error.issues));
+    if (!salvaged.success) return { problems, doc, lineCounter: lc };
+    const part = withoutPlaceholders(compilePolicyFile(salvaged.data, file, doc, lc));
+    return { part, problems, doc, lineCounter: lc };
+  }
+  const part = compilePolicyFile(result.data, file, doc, lc);
+  return { part, problems: [], doc, lineCounter: lc, data: result.data };
 }

@@ -54,6 +54,10 @@ const KNOWN_KEYS = [
   "only",
   "never",
   "env",
+  "lint",
+  "ignore",
+  "code",
+  "reason",
 ];
 
 export function issuesToProblems(

@@ -20,6 +20,21 @@ const identifier = z
 
 export const decisionSchema = z.enum(["allow", "confirm", "deny"]);
 
+// `policy lint` suppressions, on the rule, environment or file a finding is about; each one
+// names its code and says why, so a reviewer can judge it (see src/policy/lint/catalogue.ts).
+const lintSchema = z
+  .strictObject({
+    ignore: z
+      .array(
+        z.strictObject({
+          code: z.string().regex(/^PF\d{3}$/, "use a lint code such as PF107"),
+          reason: z.string().regex(/\S/, "say why the finding does not apply here"),
+        }),
+      )
+      .min(1),
+  })
+  .describe("policy lint suppressions, each with a code and a reason");
+
 const extractorSchema = z.strictObject({
   flag: oneOrMany.optional().describe("flags whose value names it, e.g. [-t, --target]"),
   position: z.number().int().min(1).optional().describe("argv index (0 is the program)"),
@@ -78,6 +93,7 @@ export const ruleSchema = z.strictObject({
   state: z.array(stateSchema).optional(),
   expect: expectSchema.optional(),
   rollback: z.strictObject({ run: runSpec, timeout: seconds.optional() }).optional(),
+  lint: lintSchema.optional(),
 });
 
 const environmentSchema = z.strictObject({
@@ -90,6 +106,7 @@ const environmentSchema = z.strictObject({
       vars: z.record(nonEmpty, nonEmpty).optional(),
     })
     .optional(),
+  lint: lintSchema.optional(),
 });
 
 const testSchema = z.strictObject({
@@ -111,6 +128,7 @@ export const policyFileSchema = z.strictObject({
   "unparsable-scripts": z.enum(["block", "no-match"]).optional(),
   rules: z.array(ruleSchema).optional(),
   tests: z.array(testSchema).optional(),
+  lint: lintSchema.optional(),
 });
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;
