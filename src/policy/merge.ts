@@ -58,7 +58,8 @@ export function mergePolicyParts(
 
   for (const env of Object.values(environments)) {
     const locate = locators.get(env)!;
-    env.targets.forEach((pattern, k) => checkGlob(pattern, locate(["match", "target", k]), report));
+    for (const [k, pattern] of env.targets.entries())
+      checkGlob(pattern, locate(["match", "target", k]), report);
     for (const [name, pattern] of Object.entries(env.vars))
       checkGlob(pattern, locate(["match", "vars", name]), report);
   }
@@ -90,8 +91,9 @@ function checkRule(
   report: Report,
   locate: Locate,
 ): void {
-  rule.commands.forEach((p, k) => checkGlob(p, locate(["match", "command", k]), report));
-  rule.args.forEach((p, k) => checkGlob(p, locate(["match", "args", k]), report));
+  for (const [k, p] of rule.commands.entries())
+    checkGlob(p, locate(["match", "command", k]), report);
+  for (const [k, p] of rule.args.entries()) checkGlob(p, locate(["match", "args", k]), report);
 
   for (const name of Object.keys(rule.decision ?? {})) {
     if (name === "*" || own(environments, name)) continue;
@@ -115,10 +117,10 @@ function checkRule(
   const templates: { path: (string | number)[]; text: string }[] = [];
   const addRun = (path: (string | number)[], spec: RunSpec) => {
     if (typeof spec === "string") templates.push({ path, text: spec });
-    else spec.forEach((text, k) => templates.push({ path: [...path, k], text }));
+    else for (const [k, text] of spec.entries()) templates.push({ path: [...path, k], text });
   };
-  rule.checks.forEach((c, i) => addRun(["checks", i, "run"], c.run));
-  rule.state.forEach((s, i) => addRun(["state", i, "run"], s.run));
+  for (const [i, c] of rule.checks.entries()) addRun(["checks", i, "run"], c.run);
+  for (const [i, s] of rule.state.entries()) addRun(["state", i, "run"], s.run);
   if (rule.rollback) addRun(["rollback", "run"], rule.rollback.run);
   if (rule.expect) {
     for (const kind of ["added", "removed", "changed"] as const) {

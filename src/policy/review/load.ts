@@ -58,9 +58,8 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
     sources.push({ file, ...(parsed.data && { data: parsed.data }), locate });
     if (!part) continue;
     parts.push(part);
-    part.rules.forEach((rule, i) =>
-      ruleLocators.set(rule, (path = [], key) => part.locate(["rules", i, ...path], key)),
-    );
+    for (const [i, rule] of part.rules.entries())
+      ruleLocators.set(rule, (path = [], key) => part.locate(["rules", i, ...path], key));
     for (const env of Object.values(part.environments))
       envLocators.set(env, (path = [], key) =>
         part.locate(["environments", env.name, ...path], key),
@@ -80,7 +79,7 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
       fileTests.push(...parsed.part.tests);
       testParts.push(parsed.part);
     }
-    problems.push(...onlyTests(file, parsed.data, parsed.part));
+    problems.push(...onlyTests(parsed.data, parsed.part));
   }
   if (texts.files.length === 0 && problems.length === 0) {
     problems.push({ file: texts.name, line: 1, column: 1, message: "no policy file found" });
@@ -106,7 +105,7 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
 }
 
 /** A test file holds test cases only: rules there would never guard a run. */
-function onlyTests(file: string, data: PolicyFile | undefined, part?: PolicyPart): PolicyProblem[] {
+function onlyTests(data: PolicyFile | undefined, part?: PolicyPart): PolicyProblem[] {
   if (!data || !part) return [];
   return (["environments", "rules", "unknown-environment", "unparsable-scripts", "lint"] as const)
     .filter((key) => data[key] !== undefined)
