@@ -1,32 +1,34 @@
 /**
- * `preflight policy validate [paths]`: every schema and semantic problem in the policy, each
- * as file:line:col. With no paths, the policy a run here would use.
+ * `preflight policy validate [paths]`: every schema and semantic problem of each policy at
+ * once, each as file:line:col with a hint. With no paths, the policy a run here would use.
+ * Exit 0 when every policy is valid, 65 otherwise.
  */
-import { readFileSync } from "node:fs";
-import { formatProblem, PolicyError } from "../errors.js";
-import { discoverPolicy } from "../policy/discover.js";
-import { compilePolicyTexts } from "../policy/load.js";
+import { formatProblem } from "../errors.js";
+import { loadForReview } from "../policy/review/load.js";
+import { sortProblems } from "../policy/review/problems.js";
 import type { CliContext } from "./context.js";
+import { policyTargets } from "./policy-targets.js";
 
 export async function policyValidate(
   options: { paths: string[] },
   ctx: CliContext,
 ): Promise<number> {
-  try {
-    const { files } = discoverPolicy({ explicit: options.paths, env: ctx.env, cwd: ctx.cwd });
-    const policy = await compilePolicyTexts(
-      files.map((file) => ({ file, text: readFileSync(file, "utf8") })),
-    );
+  let invalid = 0;
+  for (const texts of policyTargets(options.paths, ctx)) {
+    const review = loadForReview(texts);
+    if (review.problems.length > 0) {
+      invalid++;
+      for (const problem of sortProblems(review.problems, review.files))
+        ctx.stderr(`${formatProblem(problem)}\n`);
+      ctx.stderr(`${review.name}: ${plural(review.problems.length, "problem")}\n`);
+      continue;
+    }
+    const policy = review.policy!;
     ctx.stdout(
-      `${files.join(", ")}: valid (${plural(policy.rules.length, "rule")}, ${plural(Object.keys(policy.environments).length, "environment")}, ${plural(policy.tests.length, "test case")})\n`,
+      `${review.name}: valid (${plural(policy.rules.length, "rule")}, ${plural(Object.keys(policy.environments).length, "environment")}, ${plural(policy.tests.length, "test case")})\n`,
     );
-    return 0;
-  } catch (error) {
-    if (!(error instanceof PolicyError)) throw error;
-    for (const problem of error.problems) ctx.stderr(`${formatProblem(problem)}\n`);
-    ctx.stderr(`${error.problems.length} problem${error.problems.length === 1 ? "" : "s"} found\n`);
-    return 65;
   }
+  return invalid > 0 ? 65 : 0;
 }
 
 function plural(n: number, noun: string): string {

@@ -96,10 +96,32 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
   policy
     .command("validate")
     .description("check policy files against the schema and for semantic errors (file:line:col)")
-    .argument("[paths...]")
+    .argument("[paths...]", "policy files, folders or git:REV:path; each is one policy")
     .action(async (paths: string[]) => {
       const { policyValidate } = await import("./policy-validate.js");
       exitCode = await policyValidate({ paths }, ctx);
+    });
+  policy
+    .command("lint")
+    .description("risky or dead policy, each finding with a stable code (PF1xx)")
+    .argument("[paths...]", "policy files, folders or git:REV:path; each is one policy")
+    .option("--strict", "exit 1 when there are warnings")
+    .option("--format <FORMAT>", "text, json or sarif", "text")
+    .option("--show-suppressed", "also list suppressed findings and their reasons")
+    .option("--list", "list every lint code")
+    .action(async (paths: string[], opts: Record<string, unknown>) => {
+      const { policyLint } = await import("./policy-lint.js");
+      exitCode = await policyLint(
+        {
+          paths,
+          strict: Boolean(opts.strict),
+          format: String(opts.format),
+          list: Boolean(opts.list),
+          showSuppressed: Boolean(opts.showSuppressed),
+          version: VERSION,
+        },
+        ctx,
+      );
     });
 
   const audit = program.command("audit").description("the tamper-evident audit log");
