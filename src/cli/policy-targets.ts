@@ -3,7 +3,12 @@
  * `git:REV:path`) is one policy; with none, the policy a run here would use.
  */
 import { discoverPolicy } from "../policy/discover.js";
-import { displayName, type PolicyTexts, readFromDisk, readPolicySource } from "../policy/review/sources.js";
+import {
+  displayName,
+  type PolicyTexts,
+  readFromDisk,
+  readPolicySource,
+} from "../policy/review/sources.js";
 import type { CliContext } from "./context.js";
 
 export function policyTargets(paths: readonly string[], ctx: CliContext): PolicyTexts[] {

@@ -124,6 +124,36 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
       );
     });
 
+  policy
+    .command("explain")
+    .description("how the policy sees a command: normalisation, each rule, environment, decision")
+    .usage("[options] -- <command> [args...]")
+    .argument("[command...]")
+    .option("--policy <PATH>", "policy file, folder or git:REV:path; repeatable", collect, [])
+    .option("--env <NAME>", "the environment you mean to target, as with run")
+    .option("--var <NAME=VALUE>", "a variable the command would run with; repeatable", collect, [])
+    .option("--ignore-env", "ignore this shell's variables; only --var counts")
+    .option("--json", "JSON output")
+    .action(async (command: string[], opts: Record<string, unknown>) => {
+      if (!args.includes("--") || command.length === 0) {
+        throw new UsageError(
+          "put the command after --: preflight policy explain [options] -- <command> [args...]",
+        );
+      }
+      const { policyExplain } = await import("./policy-explain.js");
+      exitCode = await policyExplain(
+        {
+          command,
+          policy: opts.policy as string[],
+          ...(typeof opts.env === "string" && { env: opts.env }),
+          vars: opts.var as string[],
+          ignoreEnv: Boolean(opts.ignoreEnv),
+          json: Boolean(opts.json),
+        },
+        ctx,
+      );
+    });
+
   const audit = program.command("audit").description("the tamper-evident audit log");
   audit
     .command("verify")
@@ -164,6 +194,11 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     throw error;
   }
   return exitCode;
+}
+
+/** commander's accumulator for a repeatable option. */
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 declare const __PREFLIGHT_VERSION__: string | undefined;

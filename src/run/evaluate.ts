@@ -277,7 +277,10 @@ const DOES_NOT_RUN_ITS_ARGUMENTS = new Set([
  * the program may well run them, so they are judged as that command, with the rule's own
  * decision. Unguarded otherwise, this would be the easy way around every rule.
  */
-function runsGuardedCommand(policy: Policy, command: SimpleCommand): SimpleCommand | undefined {
+export function runsGuardedCommand(
+  policy: Policy,
+  command: SimpleCommand,
+): SimpleCommand | undefined {
   const { argv } = command;
   if (argv.length < 2 || DOES_NOT_RUN_ITS_ARGUMENTS.has(programName(argv[0]!))) return undefined;
   if (matchRules(policy, argv).length > 0) return undefined;

@@ -47,7 +47,9 @@ export function renderLintText(
       const where = `${f.at.file}:${f.at.line}:${f.at.column}`;
       if (!f.suppressed) lines.push(`${where}: ${f.severity} ${f.code} ${f.name}: ${f.message}`);
       else if (options.showSuppressed)
-        lines.push(`${where}: suppressed ${f.code} ${f.name}: ${f.message}\n  reason: ${f.suppressed.reason}`);
+        lines.push(
+          `${where}: suppressed ${f.code} ${f.name}: ${f.message}\n  reason: ${f.suppressed.reason}`,
+        );
     }
     const s = summarise([result]);
     lines.push(

@@ -74,7 +74,11 @@ export function renderSarif(
                 {
                   kind: "inSource",
                   justification: f.suppressed.reason,
-                  location: location(f.suppressed.at.file, f.suppressed.at.line, f.suppressed.at.column),
+                  location: location(
+                    f.suppressed.at.file,
+                    f.suppressed.at.line,
+                    f.suppressed.at.column,
+                  ),
                 },
               ],
             }),

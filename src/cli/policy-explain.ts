@@ -1,0 +1,59 @@
+/**
+ * `preflight policy explain [--policy P] [--env E] [--var NAME=VALUE] [--json] -- CMD`: how
+ * the policy sees a command, with reasons. Runs nothing. Exit 0 once explained (whatever
+ * the decision), 65 for an invalid policy.
+ */
+import { formatProblem, UsageError } from "../errors.js";
+import { explainCommand } from "../policy/explain/explain.js";
+import { renderExplanation } from "../policy/explain/render.js";
+import { loadForReview } from "../policy/review/load.js";
+import { sortProblems } from "../policy/review/problems.js";
+import { readFromDisk, readPolicySource } from "../policy/review/sources.js";
+import type { CliContext } from "./context.js";
+import { policyTargets } from "./policy-targets.js";
+
+export interface PolicyExplainOptions {
+  command: string[];
+  policy: string[];
+  env?: string;
+  vars: string[];
+  ignoreEnv: boolean;
+  json: boolean;
+}
+
+export async function policyExplain(
+  options: PolicyExplainOptions,
+  ctx: CliContext,
+): Promise<number> {
+  const vars: Record<string, string | undefined> = options.ignoreEnv ? {} : { ...ctx.env };
+  for (const assignment of options.vars) {
+    const eq = assignment.indexOf("=");
+    if (eq <= 0) throw new UsageError(`--var ${assignment}: write NAME=VALUE`);
+    vars[assignment.slice(0, eq)] = assignment.slice(eq + 1);
+  }
+  const texts =
+    options.policy.length === 0
+      ? policyTargets([], ctx)[0]!
+      : options.policy.length === 1
+        ? readPolicySource(options.policy[0]!, ctx.cwd)
+        : readFromDisk(options.policy, ctx.cwd, options.policy.join(", "));
+  const review = loadForReview(texts);
+  if (!review.policy) {
+    for (const p of sortProblems(review.problems, review.files))
+      ctx.stderr(`${formatProblem(p)}\n`);
+    ctx.stderr(
+      `${review.name}: invalid, so there is nothing to explain (preflight would refuse to run anything)\n`,
+    );
+    return 65;
+  }
+  const explanation = explainCommand({
+    policy: { ...review.policy, files: review.files },
+    argv: options.command,
+    vars,
+    ...(options.env !== undefined && { intendedEnv: options.env }),
+  });
+  ctx.stdout(
+    options.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation),
+  );
+  return 0;
+}
