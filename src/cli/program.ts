@@ -154,6 +154,34 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
       );
     });
 
+  policy
+    .command("test")
+    .description("run each policy's test cases; fails when a policy has none")
+    .argument("[paths...]", "policy files, folders or git:REV:path; each is one policy")
+    .option("--coverage", "show, per rule, whether a positive and a negative case exist")
+    .option("--min-coverage <PERCENT>", "fail when fewer rules than this are covered")
+    .option("--format <FORMAT>", "text or junit", "text")
+    .action(async (paths: string[], opts: Record<string, unknown>) => {
+      const { policyTest } = await import("./policy-test.js");
+      exitCode = await policyTest(
+        {
+          paths,
+          coverage: Boolean(opts.coverage),
+          ...(typeof opts.minCoverage === "string" && { minCoverage: opts.minCoverage }),
+          format: String(opts.format),
+        },
+        ctx,
+      );
+    });
+
+  policy
+    .command("schema")
+    .description("the JSON Schema of a policy file (for editors and other tools)")
+    .action(async () => {
+      const { policySchema } = await import("./policy-schema.js");
+      exitCode = await policySchema(ctx);
+    });
+
   const audit = program.command("audit").description("the tamper-evident audit log");
   audit
     .command("verify")

@@ -1,0 +1,54 @@
+/**
+ * `preflight policy test [paths] [--coverage] [--min-coverage N] [--format text|junit]`: run
+ * each policy's test cases (its `tests:` and the `*.test.yaml` beside it). Exit 0 when all
+ * pass, 1 for a failure, a policy with no tests or coverage below --min-coverage, 65 for an
+ * invalid policy.
+ */
+import { UsageError } from "../errors.js";
+import { loadForReview } from "../policy/review/load.js";
+import { sortProblems } from "../policy/review/problems.js";
+import { runPolicyTests } from "../policy/test-cases.js";
+import { policyCoverage } from "../policy/testing/coverage.js";
+import { renderJunit } from "../policy/testing/junit.js";
+import { type PolicyTestRun, renderTestText, testExitCode } from "../policy/testing/report.js";
+import type { CliContext } from "./context.js";
+import { policyTargets } from "./policy-targets.js";
+
+export interface PolicyTestOptions {
+  paths: string[];
+  coverage: boolean;
+  minCoverage?: string;
+  format: string;
+}
+
+export async function policyTest(options: PolicyTestOptions, ctx: CliContext): Promise<number> {
+  if (!["text", "junit"].includes(options.format)) {
+    throw new UsageError(`--format ${options.format}: use text or junit`);
+  }
+  const min = options.minCoverage === undefined ? undefined : Number(options.minCoverage);
+  if (min !== undefined && !(Number.isFinite(min) && min >= 0 && min <= 100)) {
+    throw new UsageError(`--min-coverage ${options.minCoverage}: give a percentage from 0 to 100`);
+  }
+  const runs: PolicyTestRun[] = policyTargets(options.paths, ctx).map((texts) => {
+    const review = loadForReview(texts);
+    const run: PolicyTestRun = {
+      name: review.name,
+      files: [...review.files, ...review.testFiles],
+      problems: sortProblems(review.problems, review.files),
+      results: [],
+    };
+    if (!review.policy) return run;
+    run.results = runPolicyTests(review.policy);
+    if (options.coverage || min !== undefined) {
+      run.coverage = policyCoverage(review.policy.rules, run.results);
+      if (min !== undefined && run.coverage.percent < min) {
+        run.coverageShort = { min, percent: run.coverage.percent };
+      }
+    }
+    return run;
+  });
+  ctx.stdout(
+    options.format === "junit" ? renderJunit(runs) : renderTestText(runs, options.coverage),
+  );
+  return testExitCode(runs);
+}
