@@ -182,6 +182,26 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
       exitCode = await policySchema(ctx);
     });
 
+  policy
+    .command("diff")
+    .description("what a policy change changes: commands whose outcome differs, weakenings first")
+    .argument("<old>", "the old version: a path or git:REV:path")
+    .argument("<new>", "the new version: a path or git:REV:path")
+    .option("--commands <FILE>", "more commands to compare, one per line")
+    .option("--json", "JSON output")
+    .action(async (old: string, now: string, opts: { commands?: string; json?: boolean }) => {
+      const { policyDiff } = await import("./policy-diff.js");
+      exitCode = await policyDiff(
+        {
+          old,
+          new: now,
+          ...(opts.commands !== undefined && { commands: opts.commands }),
+          json: Boolean(opts.json),
+        },
+        ctx,
+      );
+    });
+
   const audit = program.command("audit").description("the tamper-evident audit log");
   audit
     .command("verify")

@@ -1,0 +1,269 @@
+/**
+ * Compares what two policy versions do with one command, and the policy-wide settings, and
+ * sorts every difference into a weakening (the command is less guarded than before), a
+ * tightening, or another change a reviewer should see (an edited check, a renamed
+ * environment) that is neither by itself.
+ */
+import type { ChangeExpectation, Decision, Policy, Selector } from "../types.js";
+import type { CommandOutcome, ExpectationSet, GuardItem } from "./outcome.js";
+
+export type Direction = "weakening" | "tightening" | "change";
+
+export interface Difference {
+  direction: Direction;
+  /** decision, environment, confirmation, reason, check, state, expectation, rules, policy. */
+  field: string;
+  text: string;
+  /** The rule responsible, when one is. */
+  rule?: string;
+}
+
+const RANK: Record<Decision | "none", number> = { none: 0, allow: 1, confirm: 2, deny: 3 };
+
+export function compareOutcomes(before: CommandOutcome, after: CommandOutcome): Difference[] {
+  const out: Difference[] = [];
+  const push = (direction: Direction, field: string, text: string, rule?: string) =>
+    out.push({ direction, field, text, ...(rule !== undefined && { rule }) });
+
+  if (before.decision !== after.decision) {
+    const direction = RANK[after.decision] < RANK[before.decision] ? "weakening" : "tightening";
+    const by = (o: CommandOutcome) => (o.decidedBy ? `rule ${o.decidedBy}` : "no rule matches");
+    const text =
+      before.decidedBy === after.decidedBy
+        ? `decision ${before.decision} → ${after.decision} (${by(after)})`
+        : `decision ${before.decision} (${by(before)}) → ${after.decision} (${by(after)})`;
+    push(direction, "decision", text, after.decidedBy ?? before.decidedBy);
+  }
+
+  const [e1, e2] = [before.environment, after.environment];
+  if (e1 && e2 && (e1.name !== e2.name || e1.protected !== e2.protected)) {
+    const show = (e: typeof e1) =>
+      `${e.name} (${e.protected ? "protected" : "not protected"}${e.known ? "" : ", unknown"})`;
+    const direction =
+      e1.protected && !e2.protected
+        ? "weakening"
+        : !e1.protected && e2.protected
+          ? "tightening"
+          : "change";
+    push(direction, "environment", `environment ${show(e1)} → ${show(e2)}`, after.decidedBy);
+  }
+
+  const [c1, c2] = [before.confirmation, after.confirmation];
+  if (c1.required && c2.required && c1.word !== c2.word) {
+    push(
+      "change",
+      "confirmation",
+      `the name to type ${c1.word ?? "(none: --env needed)"} → ${c2.word ?? "(none: --env needed)"}`,
+    );
+  }
+  if (c1.reason !== c2.reason) {
+    push(
+      c1.reason ? "weakening" : "tightening",
+      "reason",
+      c1.reason ? "a --reason is no longer required" : "a --reason is now required",
+    );
+  }
+
+  out.push(...compareItems("check", before.checks, after.checks));
+  out.push(...compareItems("state", before.state, after.state));
+  out.push(...compareExpectations(before.expectations, after.expectations));
+  return out;
+}
+
+function compareItems(field: string, before: GuardItem[], after: GuardItem[]): Difference[] {
+  const key = (i: GuardItem) => `${i.rule}\0${i.name}`;
+  const label = field === "check" ? "check" : "state probe";
+  const out: Difference[] = [];
+  for (const old of before) {
+    const now = after.find((i) => key(i) === key(old));
+    if (!now)
+      out.push({
+        direction: "weakening",
+        field,
+        text: `${label} '${old.name}' (rule ${old.rule}) no longer runs`,
+        rule: old.rule,
+      });
+    else if (now.detail !== old.detail)
+      out.push({
+        direction: "change",
+        field,
+        text: `${label} '${old.name}' (rule ${old.rule}) was edited`,
+        rule: old.rule,
+      });
+  }
+  for (const now of after) {
+    if (!before.some((i) => key(i) === key(now)))
+      out.push({
+        direction: "tightening",
+        field,
+        text: `${label} '${now.name}' (rule ${now.rule}) now runs`,
+        rule: now.rule,
+      });
+  }
+  return out;
+}
+
+const ANY: ExpectationSet = {
+  rule: "",
+  added: { kind: "any" },
+  removed: { kind: "any" },
+  changed: { kind: "any" },
+  unchanged: [],
+};
+
+function compareExpectations(before: ExpectationSet[], after: ExpectationSet[]): Difference[] {
+  const out: Difference[] = [];
+  const rules = [...new Set([...before, ...after].map((e) => e.rule))];
+  for (const rule of rules) {
+    const old = before.find((e) => e.rule === rule) ?? { ...ANY, rule };
+    const now = after.find((e) => e.rule === rule) ?? { ...ANY, rule };
+    for (const kind of ["added", "removed", "changed"] as const) {
+      for (const d of compareChange(old[kind], now[kind])) {
+        out.push({
+          direction: d.direction,
+          field: "expectation",
+          text: `expect.${kind} (rule ${rule}): ${d.text}`,
+          rule,
+        });
+      }
+    }
+    const json = (s: Selector) => JSON.stringify(s);
+    for (const s of old.unchanged.filter((s) => !now.unchanged.some((n) => json(n) === json(s))))
+      out.push({
+        direction: "weakening",
+        field: "expectation",
+        text: `expect.unchanged (rule ${rule}) no longer protects ${json(s)}`,
+        rule,
+      });
+    for (const s of now.unchanged.filter((s) => !old.unchanged.some((o) => json(o) === json(s))))
+      out.push({
+        direction: "tightening",
+        field: "expectation",
+        text: `expect.unchanged (rule ${rule}) now protects ${json(s)}`,
+        rule,
+      });
+  }
+  return out;
+}
+
+/** `none` is strictest, then a limit (max, only, never), then `any`. */
+function compareChange(
+  old: ChangeExpectation,
+  now: ChangeExpectation,
+): { direction: Direction; text: string }[] {
+  const show = (c: ChangeExpectation) =>
+    c.kind === "limit" ? JSON.stringify({ ...c, kind: undefined }) : c.kind;
+  if (JSON.stringify(old) === JSON.stringify(now)) return [];
+  const strict = { none: 2, limit: 1, any: 0 } as const;
+  if (old.kind !== now.kind) {
+    return [
+      {
+        direction: strict[now.kind] < strict[old.kind] ? "weakening" : "tightening",
+        text: `${show(old)} → ${show(now)}`,
+      },
+    ];
+  }
+  if (old.kind !== "limit" || now.kind !== "limit") return [];
+  const out: { direction: Direction; text: string }[] = [];
+  if (old.max !== now.max) {
+    const looser = now.max === undefined || (old.max !== undefined && now.max > old.max);
+    out.push({
+      direction: looser ? "weakening" : "tightening",
+      text: `max ${old.max ?? "none"} → ${now.max ?? "none"}`,
+    });
+  }
+  for (const which of ["only", "never"] as const) {
+    const [a, b] = [old[which], now[which]];
+    if (JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (a && !b)
+      out.push({ direction: "weakening", text: `${which} ${JSON.stringify(a)} removed` });
+    else if (!a && b)
+      out.push({ direction: "tightening", text: `${which} ${JSON.stringify(b)} added` });
+    else
+      out.push({
+        direction: "change",
+        text: `${which} ${JSON.stringify(a)} → ${JSON.stringify(b)}`,
+      });
+  }
+  return out;
+}
+
+/** What changed in the policy as a whole: environments, the policy-wide settings, rules. */
+export function comparePolicies(before: Policy, after: Policy): Difference[] {
+  const out: Difference[] = [];
+  const push = (direction: Direction, text: string, rule?: string) =>
+    out.push({ direction, field: "policy", text, ...(rule !== undefined && { rule }) });
+  for (const old of Object.values(before.environments)) {
+    const now = after.environments[old.name];
+    if (!now) {
+      push(
+        old.protected ? "weakening" : "change",
+        `environment '${old.name}'${old.protected ? " (protected)" : ""} was removed`,
+      );
+      continue;
+    }
+    if (old.protected !== now.protected)
+      push(
+        old.protected ? "weakening" : "tightening",
+        `environment '${old.name}' is ${now.protected ? "now protected" : "no longer protected"}`,
+      );
+    const gone = old.targets.filter((t) => !now.targets.includes(t));
+    const added = now.targets.filter((t) => !old.targets.includes(t));
+    if (gone.length && now.protected)
+      push(
+        "weakening",
+        `environment '${old.name}' no longer matches target ${gone.map((t) => JSON.stringify(t)).join(", ")}: such targets become unknown`,
+      );
+    if (added.length && now.protected)
+      push(
+        "tightening",
+        `environment '${old.name}' now also matches target ${added.map((t) => JSON.stringify(t)).join(", ")}`,
+      );
+    if (JSON.stringify(old.vars) !== JSON.stringify(now.vars))
+      push(
+        "change",
+        `environment '${old.name}' match.vars ${JSON.stringify(old.vars)} → ${JSON.stringify(now.vars)}`,
+      );
+  }
+  for (const now of Object.values(after.environments)) {
+    if (!before.environments[now.name])
+      push(
+        now.protected ? "tightening" : "change",
+        `environment '${now.name}'${now.protected ? " (protected)" : ""} was added`,
+      );
+  }
+  if (before.unknownEnvironment !== after.unknownEnvironment)
+    push(
+      after.unknownEnvironment === "deny" ? "tightening" : "weakening",
+      `unknown-environment ${before.unknownEnvironment} → ${after.unknownEnvironment}`,
+    );
+  if (before.unparsableScripts !== after.unparsableScripts)
+    push(
+      after.unparsableScripts === "block" ? "tightening" : "weakening",
+      `unparsable-scripts ${before.unparsableScripts} → ${after.unparsableScripts}`,
+    );
+  for (const old of before.rules) {
+    if (!after.rules.some((r) => r.id === old.id))
+      push(
+        "weakening",
+        `rule '${old.id}' was removed (it was at ${old.source.file}:${old.source.line})`,
+        old.id,
+      );
+  }
+  for (const now of after.rules) {
+    const old = before.rules.find((r) => r.id === now.id);
+    if (!old)
+      push(
+        "tightening",
+        `rule '${now.id}' was added (${now.source.file}:${now.source.line})`,
+        now.id,
+      );
+    else if (JSON.stringify([old.commands, old.args]) !== JSON.stringify([now.commands, now.args]))
+      push(
+        "change",
+        `rule '${now.id}' now matches ${[...now.commands, ...now.args].join(" ")} (was ${[...old.commands, ...old.args].join(" ")})`,
+        now.id,
+      );
+  }
+  return out;
+}
