@@ -61,8 +61,11 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
     for (const [i, rule] of part.rules.entries())
       ruleLocators.set(rule, (path = [], key) => part.locate(["rules", i, ...path], key));
     for (const env of Object.values(part.environments))
+      // With no path: the environment's name, where a reader looks for it.
       envLocators.set(env, (path = [], key) =>
-        part.locate(["environments", env.name, ...path], key),
+        path.length === 0 && key === undefined
+          ? part.locate(["environments"], env.name)
+          : part.locate(["environments", env.name, ...path], key),
       );
   }
   const sha256 = createHash("sha256");
