@@ -182,7 +182,8 @@ const ROWS: Row[] = [
           decision: { production: deny, "*": confirm }
     `,
     at: "2:22",
-    message: /rule 'dropdb' denies in production, but a target preflight does not recognise only needs its name typed/,
+    message:
+      /rule 'dropdb' denies in production, but a target preflight does not recognise only needs its name typed/,
     clean: yaml`
       version: 1
       unknown-environment: deny
@@ -206,7 +207,8 @@ const ROWS: Row[] = [
           decision: confirm
     `,
     at: "4:9",
-    message: /rule 'revoke' \(revoke-security-group-ingress\) lets the command run somewhere but has no state or expect/,
+    message:
+      /rule 'revoke' \(revoke-security-group-ingress\) lets the command run somewhere but has no state or expect/,
     clean: yaml`
       version: 1
       unknown-environment: deny
@@ -258,7 +260,8 @@ const ROWS: Row[] = [
             - { name: reachable, run: "fly -t {target} status" }
     `,
     at: "9:33",
-    message: /runs "fly -t \{target\} status" through sh -c, but it uses no shell syntax; write it as a list, \[fly, -t, \{target\}, status\]/,
+    message:
+      /runs "fly -t \{target\} status" through sh -c, but it uses no shell syntax; write it as a list, \[fly, -t, \{target\}, status\]/,
     clean: yaml`
       version: 1
       unknown-environment: deny
@@ -349,7 +352,9 @@ describe("PF101 sees through wrappers", () => {
         - { id: sudo-rm, match: { command: sudo, args: [rm, -rf] }, decision: deny }
     `);
     expect(findings.map((f) => f.message)).toEqual([
-      expect.stringContaining("preflight looks through sudo and matches 'rm' itself; write command: rm"),
+      expect.stringContaining(
+        "preflight looks through sudo and matches 'rm' itself; write command: rm",
+      ),
     ]);
   });
 
@@ -400,7 +405,9 @@ describe("suppressions", () => {
           decision: deny
     `);
     const active = findings.filter((f) => !f.suppressed);
-    expect(active.map((f) => [f.code, f.message.slice(0, 14)])).toEqual([["PF110", "rule 'kubectl'"]]);
+    expect(active.map((f) => [f.code, f.message.slice(0, 14)])).toEqual([
+      ["PF110", "rule 'kubectl'"],
+    ]);
   });
 
   it("rejects an unknown code at the code, suggesting the one meant", () => {
@@ -439,7 +446,9 @@ describe("suppressions", () => {
     const loaded = review(`${base}    lint: { ignore: [{ code: PF105, reason: "x" }] }\n`);
     expect(loaded.problems).toEqual([
       expect.objectContaining({
-        message: expect.stringContaining("PF105 (unknown-environment-implicit) is about the policy as a whole"),
+        message: expect.stringContaining(
+          "PF105 (unknown-environment-implicit) is about the policy as a whole",
+        ),
         hint: "write the suppression at the top of the file the finding points at",
       }),
     ]);

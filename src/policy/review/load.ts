@@ -60,8 +60,8 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
     parts.push(part);
     for (const [i, rule] of part.rules.entries())
       ruleLocators.set(rule, (path = [], key) => part.locate(["rules", i, ...path], key));
+    // With no path: the environment's name, where a reader looks for it.
     for (const env of Object.values(part.environments))
-      // With no path: the environment's name, where a reader looks for it.
       envLocators.set(env, (path = [], key) =>
         path.length === 0 && key === undefined
           ? part.locate(["environments"], env.name)
