@@ -60,10 +60,11 @@ export function renderTestText(runs: readonly PolicyTestRun[], showCoverage: boo
     );
   }
   const failedRuns = runs.filter(runFailed).length;
+  const policies = `${runs.length} ${runs.length === 1 ? "policy" : "policies"}`;
   out.push(
     failedRuns === 0
-      ? `policy test: all ${runs.length === 1 ? "" : `${runs.length} `}${runs.length === 1 ? "policy" : "policies"} passed`
-      : `policy test: ${failedRuns} of ${runs.length} ${runs.length === 1 ? "policy" : "policies"} failed`,
+      ? `policy test: passed (${policies})`
+      : `policy test: failed (${failedRuns} of ${policies})`,
   );
   return `${out.join("\n")}\n`;
 }
