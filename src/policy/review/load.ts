@@ -48,9 +48,13 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
   const ruleLocators = new Map<Rule, Locate>();
   const envLocators = new Map<Environment, Locate>();
 
+  // Every rule id written, even in rules with schema problems, so that a test case naming a
+  // broken rule is not reported as naming a missing one as well.
+  const writtenIds = new Set<string>();
   for (const { file, text } of texts.files) {
     const parsed = parsePolicyText(file, text);
     problems.push(...parsed.problems);
+    for (const id of ruleIdsIn(parsed.doc?.toJS({ maxAliasCount: -1 }))) writtenIds.add(id);
     const part = parsed.part;
     const locate: Locate = part
       ? (path = [], key) => part.locate(path, key)
@@ -89,7 +93,7 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
   }
 
   const tests = [...merged.policy.tests, ...fileTests];
-  problems.push(...unknownExpectedRules(tests, merged.policy, [...parts, ...testParts]));
+  problems.push(...unknownExpectedRules(tests, [...writtenIds], [...parts, ...testParts]));
   const suppressions = collectSuppressions(sources, merged.policy, ruleLocators, envLocators);
   problems.push(...suppressions.problems);
 
@@ -122,10 +126,9 @@ function onlyTests(data: PolicyFile | undefined, part?: PolicyPart): PolicyProbl
 /** A test case that expects a rule the policy lacks can never pass; say so where it is written. */
 function unknownExpectedRules(
   tests: readonly PolicyTest[],
-  policy: Policy,
+  ids: readonly string[],
   parts: readonly PolicyPart[],
 ): PolicyProblem[] {
-  const ids = policy.rules.map((r) => r.id);
   const problems: PolicyProblem[] = [];
   for (const test of tests) {
     const part = parts.find((p) => p.file === test.source.file);
@@ -146,4 +149,10 @@ function unknownExpectedRules(
 function locateTestValue(part: PolicyPart, test: PolicyTest, k: number): SourceRef {
   const index = part.tests.indexOf(test);
   return index === -1 ? test.source : part.locate(["tests", index, "expect", "rules", k]);
+}
+
+function ruleIdsIn(data: unknown): string[] {
+  const rules = (data as { rules?: unknown } | null | undefined)?.rules;
+  if (!Array.isArray(rules)) return [];
+  return rules.flatMap((r) => (typeof r?.id === "string" ? [r.id as string] : []));
 }
