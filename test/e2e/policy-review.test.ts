@@ -195,7 +195,7 @@ describe("preflight policy test", () => {
     expect(none.exitCode).toBe(1);
     expect(none.stdout).toContain("✘ no test cases");
 
-    withPolicy(ws, POLICY.replace(/ {2}- name: reading about dropdb[^]*$/, ""), "short.yaml");
+    withPolicy(ws, POLICY.replace(/ {2}- name: reading about dropdb[\s\S]*$/, ""), "short.yaml");
     const short = await ws.run(["policy", "test", "--min-coverage", "100", "short.yaml"]);
     expect(short.exitCode).toBe(1);
     expect(short.stdout).toContain("rule coverage 50% is below --min-coverage 100%");
