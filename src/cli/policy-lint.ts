@@ -53,7 +53,7 @@ export async function policyLint(options: PolicyLintOptions, ctx: CliContext): P
 function renderCatalogue(): string {
   const rows = LINT_CHECKS.map(
     (c) =>
-      `| ${c.code} | ${c.name} | ${c.severity} | ${c.scope === "policy" ? "file" : c.scope} | ${c.title}: ${c.why} |`,
+      `| ${c.code} | ${c.name} | ${c.severity} | ${c.afterSuppressions ? "(remove it)" : c.scope === "policy" ? "file" : c.scope} | ${c.title}: ${c.why} |`,
   );
   return `| code | name | severity | suppress on | what and why |\n|---|---|---|---|---|\n${rows.join("\n")}\n`;
 }
