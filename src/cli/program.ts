@@ -98,7 +98,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .description("check policy files against the schema and for semantic errors (file:line:col)")
     .argument("[paths...]", "policy files, folders or git:REV:path; each is one policy")
     .action(async (paths: string[]) => {
-      const { policyValidate } = await import("./policy-validate.js");
+      const { policyValidate } = await import("./policy-tools.js");
       exitCode = await policyValidate({ paths }, ctx);
     });
   policy
@@ -110,7 +110,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .option("--show-suppressed", "also list suppressed findings and their reasons")
     .option("--list", "list every lint code")
     .action(async (paths: string[], opts: Record<string, unknown>) => {
-      const { policyLint } = await import("./policy-lint.js");
+      const { policyLint } = await import("./policy-tools.js");
       exitCode = await policyLint(
         {
           paths,
@@ -140,7 +140,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
           "put the command after --: preflight policy explain [options] -- <command> [args...]",
         );
       }
-      const { policyExplain } = await import("./policy-explain.js");
+      const { policyExplain } = await import("./policy-tools.js");
       exitCode = await policyExplain(
         {
           command,
@@ -162,7 +162,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .option("--min-coverage <PERCENT>", "fail when fewer rules than this are covered")
     .option("--format <FORMAT>", "text or junit", "text")
     .action(async (paths: string[], opts: Record<string, unknown>) => {
-      const { policyTest } = await import("./policy-test.js");
+      const { policyTest } = await import("./policy-tools.js");
       exitCode = await policyTest(
         {
           paths,
@@ -178,7 +178,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .command("schema")
     .description("the JSON Schema of a policy file (for editors and other tools)")
     .action(async () => {
-      const { policySchema } = await import("./policy-schema.js");
+      const { policySchema } = await import("./policy-tools.js");
       exitCode = await policySchema(ctx);
     });
 
@@ -190,7 +190,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .option("--commands <FILE>", "more commands to compare, one per line")
     .option("--json", "JSON output")
     .action(async (old: string, now: string, opts: { commands?: string; json?: boolean }) => {
-      const { policyDiff } = await import("./policy-diff.js");
+      const { policyDiff } = await import("./policy-tools.js");
       exitCode = await policyDiff(
         {
           old,
