@@ -4,11 +4,14 @@
  * templates that nothing fills, globs that cannot compile. Each of these would otherwise
  * weaken a guard silently, so each is an error.
  */
+
+import { checkTemplates } from "../checks/templates.js";
 import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";
 import { own } from "../util/own.js";
 import type { PolicyPart } from "./compile.js";
 import { GlobError, globToRegExp } from "./glob.js";
+import { collectNamedChecks, resolveCheckUses } from "./named-checks.js";
 import { closest } from "./suggest.js";
 import type { Environment, Policy, Rule, RunSpec, SourceRef } from "./types.js";
 
@@ -24,6 +27,7 @@ export function mergePolicyParts(
   const environments: Record<string, Environment> = {};
   const rules: Rule[] = [];
   const ruleIds = new Map<string, SourceRef>();
+  const checks = collectNamedChecks(parts, report);
   for (const part of parts) {
     for (const env of Object.values(part.environments)) {
       const first = own(environments, env.name);
@@ -42,7 +46,11 @@ export function mergePolicyParts(
       if (first)
         report(rule.source, `rule id '${rule.id}' is used twice`, `first used at ${where(first)}`);
       else ruleIds.set(rule.id, rule.source);
-      rules.push(rule);
+      rules.push({
+        ...rule,
+        checks: resolveCheckUses(rule.checks, checks, report),
+        verify: resolveCheckUses(rule.verify, checks, report),
+      });
     }
   }
 
@@ -65,6 +73,7 @@ export function mergePolicyParts(
       : "no-match",
     rules,
     tests: parts.flatMap((p) => p.tests),
+    checks,
   };
   return { policy, problems };
 }
@@ -93,7 +102,9 @@ function checkRule(rule: Rule, environments: Record<string, Environment>, report
     return false;
   };
   const templates: { at: SourceRef; spec: RunSpec | string[] }[] = [
-    ...rule.checks.map((c) => ({ at: c.source, spec: c.run })),
+    ...[...rule.checks, ...(rule.verify ?? [])].flatMap((c) =>
+      checkTemplates(c).map((spec) => ({ at: c.source, spec })),
+    ),
     ...rule.state.map((s) => ({ at: s.source, spec: s.run })),
     ...(rule.rollback ? [{ at: rule.source, spec: rule.rollback.run }] : []),
   ];
