@@ -167,7 +167,7 @@ function readJson(
     };
   }
   const read = readJsonPath(parsed, path);
-  if (!read.found) return { failure: `there is no ${path} in the JSON ${label}` };
+  if (!read.found) return { failure: `${label} has no ${path} in its JSON` };
   return { value: read.value };
 }
 
