@@ -2,6 +2,7 @@
  * `preflight check tls|http|run` flags turned into one check as a policy author would write
  * it, so that the schema validates both the same way. Malformed values are usage errors.
  */
+import { parseHostPort } from "../checks/network.js";
 import { formatArgv } from "../command/template.js";
 import { UsageError } from "../errors.js";
 import { redactArgv } from "../report/redact.js";
@@ -10,6 +11,8 @@ type Flags = Record<string, unknown>;
 type Input = Record<string, unknown>;
 
 export function tlsCheckInput(target: string, flags: Flags): Input {
+  const parsed = parseHostPort(target);
+  if ("problem" in parsed) throw new UsageError(parsed.problem);
   return {
     name: text(flags.name) ?? `tls ${target}`,
     tls: {

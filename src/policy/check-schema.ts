@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { parseJsonPath } from "../checks/json-path.js";
+import { parseHostPort } from "../checks/network.js";
 
 const nonEmpty = z.string().min(1, "must not be empty");
 const argvWord = z.union([z.string(), z.number(), z.boolean()]);
@@ -182,6 +183,13 @@ function refineCheck(place: "rule" | "named") {
           path: ["expect", key],
           message: `expect.${key} does not apply to a ${kind} check${EXPECT_KEYS[kind].length ? ` (it takes ${EXPECT_KEYS[kind].join(", ")})` : ""}`,
         });
+      }
+    }
+    const connect = input.tls?.connect;
+    if (connect !== undefined && !connect.includes("{")) {
+      const parsed = parseHostPort(connect);
+      if ("problem" in parsed) {
+        ctx.addIssue({ code: "custom", path: ["tls", "connect"], message: parsed.problem });
       }
     }
     if (input.expect?.json) {
