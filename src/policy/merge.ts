@@ -4,7 +4,6 @@
  * templates that nothing fills, globs that cannot compile. Each of these would otherwise
  * weaken a guard silently, so each is an error.
  */
-
 import { checkTemplates } from "../checks/templates.js";
 import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";

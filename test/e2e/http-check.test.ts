@@ -3,8 +3,8 @@
  * healthy answer, a 500, a slow answer and a wrong body; a credential taken from a variable
  * and never shown; and a named http check from a policy.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../helpers/postgres.js";
 import { useWorkspace } from "../helpers/workspace.js";

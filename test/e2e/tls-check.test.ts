@@ -5,9 +5,9 @@
  * Each case must say which problem it is.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:tls";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer, type Server } from "node:tls";
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { daysFromNow, type IssuedCertificate, TestCA } from "../helpers/certs.js";
 import { freePort } from "../helpers/postgres.js";
