@@ -15,7 +15,7 @@ export const runCheck: CheckKind<RunCheckSpec> = {
       return { status: "fail", detail: `could not run: ${output.failure ?? "unknown error"}` };
     }
     if (output.exitCode !== spec.expectExit) {
-      const said = firstLine(output.stderr).slice(0, 200) || firstLine(output.stdout).slice(0, 200);
+      const said = tellingLine(output.stderr) || tellingLine(output.stdout);
       return {
         status: "fail",
         detail: `exit ${output.exitCode}, expected ${spec.expectExit}${said ? `: ${redactOutput(said)}` : ""}`,
@@ -41,3 +41,19 @@ export const runCheck: CheckKind<RunCheckSpec> = {
     };
   },
 };
+
+/**
+ * The line of a failed command's output that best says why: the first that reads like an
+ * error (`openssl verify` prints the certificate's subject first, then `error 62 …`), else
+ * the first line.
+ */
+export function tellingLine(text: string): string {
+  const lines = text
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  const error = lines.find((line) =>
+    /\b(error|fatal|failed|denied|refused|not found)\b/i.test(line),
+  );
+  return (error ?? lines[0] ?? "").slice(0, 200);
+}

@@ -133,7 +133,7 @@ describe("checks in a policy", () => {
     [
       "a use that sets what belongs on the named check",
       `checks: { c: { run: [x] } }\nrules: [{ id: r, match: { command: x }, checks: [{ use: c, timeout: 5 }] }]`,
-      /'timeout' belongs on the named check 'c'/,
+      /'timeout' belongs on the named check 'c'; a use may set only name, env and retry-for/,
     ],
   ])("rejects %s", async (_what, body, message) => {
     const problems = await problemsIn(`version: 1\n${body}\n`);

@@ -162,12 +162,12 @@ function refineCheck(place: "rule" | "named") {
           message: "a named check cannot use another one; copy its definition",
         });
       }
-      for (const key of ["expect", "timeout", "retry-for", "read-only", "description"] as const) {
+      for (const key of ["expect", "timeout", "read-only", "description"] as const) {
         if (input[key] !== undefined) {
           ctx.addIssue({
             code: "custom",
             path: [key],
-            message: `'${key}' belongs on the named check '${input.use}'; a use may set only name and env`,
+            message: `'${key}' belongs on the named check '${input.use}'; a use may set only name, env and retry-for`,
           });
         }
       }

@@ -12,6 +12,8 @@ export interface CheckUse {
   use: string;
   name?: string;
   env: Record<string, string>;
+  /** Where it is used matters for retries: after a reload, not in a cron job. */
+  retryForMs?: number;
   source: SourceRef;
 }
 
@@ -32,6 +34,7 @@ export function compileCheck(
       use: input.use,
       ...(input.name !== undefined && { name: input.name }),
       env,
+      ...(input["retry-for"] !== undefined && { retryForMs: toMs(input["retry-for"]) }),
       source,
     };
   }

@@ -62,6 +62,7 @@ export function resolveCheckUses(
         ...target,
         name: check.name ?? target.name,
         env: { ...target.env, ...check.env },
+        retryForMs: check.retryForMs ?? target.retryForMs,
         // Problems with its templates are about this use, in this rule.
         source: check.source,
       },
