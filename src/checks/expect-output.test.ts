@@ -113,7 +113,11 @@ describe("judgeOutput", () => {
     const out = JSON.stringify({ lag: { bytes: 2048 } });
     expect(
       judgeOutput(out, { json: { path: "lag.bytes" }, number: { max: 1024 } }, "stdout"),
-    ).toEqual({ status: "fail", detail: "2048 is above the maximum of 1024", value: 2048 });
+    ).toEqual({
+      status: "fail",
+      detail: "lag.bytes: 2048 is above the maximum of 1024",
+      value: 2048,
+    });
     expect(
       judgeOutput('{"lag":"n/a"}', { json: { path: "lag" }, number: { max: 1 } }, "stdout"),
     ).toMatchObject({ status: "fail", detail: 'lag is "n/a", not a number' });

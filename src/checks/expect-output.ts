@@ -35,7 +35,10 @@ export function judgeOutput(
     const read = readJson(trimmed, expectation.json.path, label);
     if ("failure" in read) return { status: "fail", detail: read.failure };
     jsonValue = read.value;
-    parts.push(judgeJson(expectation.json.path, jsonValue, expectation.json.equals));
+    // With a number to judge and nothing to compare, the number's verdict says it all.
+    if (expectation.json.equals !== undefined || !expectation.number) {
+      parts.push(judgeJson(expectation.json.path, jsonValue, expectation.json.equals));
+    }
   }
   if (expectation.number) {
     const number = expectation.json ? numberFrom(jsonValue) : firstNumber(trimmed);
@@ -47,7 +50,12 @@ export function judgeOutput(
           : `no number in ${label}: ${quote(firstLine(trimmed)) || "(empty)"}`,
       });
     } else {
-      parts.push(judgeNumber(number, expectation.number));
+      const judged = judgeNumber(number, expectation.number);
+      parts.push(
+        expectation.json
+          ? { ...judged, detail: `${expectation.json.path}: ${judged.detail}` }
+          : judged,
+      );
     }
   }
   if (parts.length === 0) return undefined;

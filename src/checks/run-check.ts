@@ -29,7 +29,7 @@ export const runCheck: CheckKind<RunCheckSpec> = {
     const line = firstLine(output.stdout);
     // The measured number alone does not say which sequence or table it is; the line does.
     const context =
-      spec.output.number && line !== "" && line !== String(judged.value)
+      spec.output.number && !spec.output.json && line !== "" && line !== String(judged.value)
         ? ` — ${line.slice(0, 200)}`
         : "";
     return {
