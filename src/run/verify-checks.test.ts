@@ -8,7 +8,8 @@ import type { RunSpec } from "../policy/types.js";
 import { guardedRun } from "./lifecycle.js";
 import type { CapturedOutput, RunPorts } from "./ports.js";
 
-const POLICY = (verifyOutput: string, rollback = "") =>
+/** A policy whose `reload` rule verifies `served-check`'s output against `expectation`. */
+const POLICY = (expectation: string, rollback = "") =>
   `
 version: 1
 environments:
@@ -21,7 +22,7 @@ rules:
     verify:
       - name: served
         run: [served-check]
-        expect: ${expect}
+        expect: ${expectation}
 ${rollback}
 tests: []
 `;
