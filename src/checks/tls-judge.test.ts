@@ -113,6 +113,14 @@ describe("judgeTls", () => {
     });
   });
 
+  it("does not repeat an expiry the chain validation also reports", () => {
+    const outcome = judge({
+      now: new Date("2020-10-26T00:00:00Z"),
+      chain: { caFile: "ca.crt", error: "CERT_HAS_EXPIRED" },
+    });
+    expect(outcome.detail).toBe("the served certificate expired on 2020-10-25 (1 day ago)");
+  });
+
   it("lists every problem found, most telling first", () => {
     const outcome = judge({
       file: { ...RENEWED, path: "tls.crt" },
