@@ -1,6 +1,7 @@
 /**
- * Check kinds by name. Adding a kind means adding its module here, its schema to
- * `src/policy/check-schema.ts` and its compiled shape to `CheckSpec`; nothing else changes.
+ * Check kinds by name. Adding a kind means: its module in this folder and its entry here;
+ * its compiled shape in `CheckSpec` (src/policy/types.ts); its schema and compilation in
+ * src/policy/check-schema.ts and compile-check.ts; its template fields in templates.ts.
  * The network kinds are imported when a check of theirs runs, not before.
  */
 import type { CheckSpec } from "../policy/types.js";
