@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { redactArgv } from "../report/redact.js";
+import { registerCheckCommand } from "./check-program.js";
 import type { CliContext } from "./context.js";
 import { RUN_OPTIONS, type RunCommandOptions } from "./run-options.js";
 
@@ -201,6 +202,10 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
         ctx,
       );
     });
+
+  registerCheckCommand(program, ctx, (code) => {
+    exitCode = code;
+  });
 
   const audit = program.command("audit").description("the tamper-evident audit log");
   audit

@@ -4,10 +4,12 @@
  * that span them live in `merge.ts`.
  */
 import type { Document, LineCounter } from "yaml";
+import { type CheckUse, compileCheck } from "./compile-check.js";
 import { positionOf, positionOfKey } from "./positions.js";
 import type { PolicyFile, RuleInput } from "./schema.js";
 import type {
   ChangeExpectation,
+  CheckSpec,
   Decision,
   Environment,
   Extractor,
@@ -21,7 +23,7 @@ import type {
 
 export type PolicyPart = Omit<
   Policy,
-  "files" | "sha256" | "unknownEnvironment" | "unparsableScripts"
+  "files" | "sha256" | "unknownEnvironment" | "unparsableScripts" | "rules" | "checks"
 > & {
   unknownEnvironment?: Policy["unknownEnvironment"];
   unparsableScripts?: Policy["unparsableScripts"];
@@ -31,6 +33,14 @@ export type PolicyPart = Omit<
    * of the map at `path`), so semantic problems point at the offending value, not its rule.
    */
   locate: (path: readonly (string | number)[], key?: string) => SourceRef;
+  rules: PartRule[];
+  checks: Record<string, CheckSpec>;
+};
+
+/** A rule before merging: its checks may still `use:` a named check from another file. */
+export type PartRule = Omit<Rule, "checks" | "verify"> & {
+  checks: (CheckSpec | CheckUse)[];
+  verify: (CheckSpec | CheckUse)[];
 };
 
 const DEFAULT_TIMEOUT_MS = 60_000;
@@ -71,6 +81,12 @@ export function compilePolicyFile(
     source: at("tests", i),
   }));
 
+  const checks: Record<string, CheckSpec> = {};
+  for (const [name, check] of Object.entries(input.checks ?? {})) {
+    const source = { file, ...positionOfKey(doc, lc, ["checks"], name) };
+    checks[name] = compileCheck(check, source, name) as CheckSpec; // the schema forbids `use` here
+  }
+
   return {
     file,
     locate: (path, key) => ({
@@ -80,12 +96,13 @@ export function compilePolicyFile(
     environments,
     rules,
     tests,
+    checks,
     ...(input["unknown-environment"] && { unknownEnvironment: input["unknown-environment"] }),
     ...(input["unparsable-scripts"] && { unparsableScripts: input["unparsable-scripts"] }),
   };
 }
 
-function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => SourceRef): Rule {
+function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => SourceRef): PartRule {
   const namedArgs: Record<string, Extractor> = {};
   for (const [name, extractor] of Object.entries(rule.args ?? {})) {
     namedArgs[name] = compileExtractor(extractor);
@@ -107,15 +124,8 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
           : (rule.decision as Record<string, Decision>),
     }),
     requireReason: rule["require-reason"] ?? false,
-    checks: (rule.checks ?? []).map((c, i) => ({
-      kind: "run" as const,
-      name: c.name,
-      run: runSpec(c.run),
-      expectExit: c.expect?.exit ?? 0,
-      timeoutMs: toMs(c.timeout),
-      readOnly: c["read-only"] ?? true,
-      source: at("checks", i),
-    })),
+    checks: (rule.checks ?? []).map((c, i) => compileCheck(c, at("checks", i))),
+    verify: (rule.verify ?? []).map((c, i) => compileCheck(c, at("verify", i))),
     state: (rule.state ?? []).map((s, i) => ({
       kind: "run" as const,
       name: s.name,

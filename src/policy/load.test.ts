@@ -305,7 +305,10 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
             - name: pipeline exists
               run: [fly, get-pipeline, -p, "{resource}"]
     `);
-    expect(policy.rules[0]?.checks[0]?.run).toEqual(["fly", "get-pipeline", "-p", "{resource}"]);
+    expect(policy.rules[0]?.checks[0]).toMatchObject({
+      kind: "run",
+      run: ["fly", "get-pipeline", "-p", "{resource}"],
+    });
   });
 
   it("reports a glob that cannot compile at the glob itself, quoting it", async () => {

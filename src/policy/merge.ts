@@ -4,11 +4,13 @@
  * templates that nothing fills, globs that cannot compile. Each of these would otherwise
  * weaken a guard silently, so each is an error.
  */
+import { checkTemplates } from "../checks/templates.js";
 import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";
 import { own } from "../util/own.js";
 import type { PolicyPart } from "./compile.js";
 import { GlobError, globToRegExp } from "./glob.js";
+import { collectNamedChecks, resolveCheckUses } from "./named-checks.js";
 import { closest } from "./suggest.js";
 import type { Environment, Policy, Rule, RunSpec, SourceRef } from "./types.js";
 
@@ -26,6 +28,7 @@ export function mergePolicyParts(
   const ruleIds = new Map<string, SourceRef>();
   // Where each rule's and environment's own keys were written, for precise positions.
   const locators = new Map<Rule | Environment, Locate>();
+  const checks = collectNamedChecks(parts, report);
   for (const part of parts) {
     for (const env of Object.values(part.environments)) {
       const locate: Locate = (path, key) => part.locate(["environments", env.name, ...path], key);
@@ -43,7 +46,6 @@ export function mergePolicyParts(
     }
     part.rules.forEach((rule, i) => {
       const locate: Locate = (path, key) => part.locate(["rules", i, ...path], key);
-      locators.set(rule, locate);
       const first = ruleIds.get(rule.id);
       if (first)
         report(
@@ -52,7 +54,13 @@ export function mergePolicyParts(
           `first used at ${where(first)}`,
         );
       else ruleIds.set(rule.id, rule.source);
-      rules.push(rule);
+      const merged: Rule = {
+        ...rule,
+        checks: resolveCheckUses(rule.checks, checks, report),
+        verify: resolveCheckUses(rule.verify, checks, report),
+      };
+      locators.set(merged, locate);
+      rules.push(merged);
     });
   }
 
@@ -78,6 +86,7 @@ export function mergePolicyParts(
       : "no-match",
     rules,
     tests: parts.flatMap((p) => p.tests),
+    checks,
   };
   return { policy, problems };
 }
@@ -113,13 +122,30 @@ function checkRule(
     if (name === "resource") return rule.resource !== undefined;
     return false;
   };
-  // Every templated string with the path it was written at (an argv word, a selector value).
-  const templates: { path: (string | number)[]; text: string }[] = [];
+  // Every templated string with where it was written: the argv word or selector value; for a
+  // check (which may come from a named check in another file), the check itself.
+  const templates: { at: SourceRef; text: string }[] = [];
   const addRun = (path: (string | number)[], spec: RunSpec) => {
-    if (typeof spec === "string") templates.push({ path, text: spec });
-    else for (const [k, text] of spec.entries()) templates.push({ path: [...path, k], text });
+    if (typeof spec === "string") templates.push({ at: locate(path), text: spec });
+    else for (const [k, text] of spec.entries()) templates.push({ at: locate([...path, k]), text });
   };
-  for (const [i, c] of rule.checks.entries()) addRun(["checks", i, "run"], c.run);
+  for (const [list, checks] of [
+    ["checks", rule.checks],
+    ["verify", rule.verify ?? []],
+  ] as const) {
+    for (const [i, c] of checks.entries()) {
+      // A check written in the rule points at its argv word; one from `use:` at the named check.
+      const inline = sameRef(c.source, locate([list, i]));
+      if (inline && c.kind === "run") {
+        addRun([list, i, "run"], c.run);
+        for (const text of Object.values(c.env)) templates.push({ at: c.source, text });
+        continue;
+      }
+      for (const spec of checkTemplates(c))
+        for (const text of typeof spec === "string" ? [spec] : spec)
+          templates.push({ at: c.source, text });
+    }
+  }
   for (const [i, s] of rule.state.entries()) addRun(["state", i, "run"], s.run);
   if (rule.rollback) addRun(["rollback", "run"], rule.rollback.run);
   if (rule.expect) {
@@ -128,19 +154,19 @@ function checkRule(
       if (change.kind !== "limit") continue;
       for (const which of ["only", "never"] as const) {
         for (const [field, text] of Object.entries(change[which] ?? {}))
-          templates.push({ path: ["expect", kind, which, field], text });
+          templates.push({ at: locate(["expect", kind, which, field]), text });
       }
     }
     rule.expect.unchanged.forEach((selector, j) => {
       for (const [field, text] of Object.entries(selector))
-        templates.push({ path: ["expect", "unchanged", j, field], text });
+        templates.push({ at: locate(["expect", "unchanged", j, field]), text });
     });
   }
-  for (const { path, text } of templates) {
+  for (const { at, text } of templates) {
     for (const name of placeholdersIn(text)) {
       if (provided(name)) continue;
       report(
-        locate(path),
+        at,
         `rule '${rule.id}' uses {${name}}, which nothing provides`,
         name === "target"
           ? "add an environment: extractor (flag, position or vars) to the rule"
@@ -160,6 +186,10 @@ function checkGlob(pattern: string, at: SourceRef, report: Report): void {
       report(at, error.message, "escape a literal character with '\\'");
     else throw error;
   }
+}
+
+function sameRef(a: SourceRef, b: SourceRef): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column;
 }
 
 function where(at: SourceRef): string {

@@ -7,6 +7,7 @@
  * miss) and the policy commands may import it.
  */
 import { z } from "zod";
+import { namedCheckSchema, ruleCheckSchema } from "./check-schema.js";
 
 const nonEmpty = z.string().min(1, "must not be empty");
 const oneOrMany = z.union([nonEmpty, z.array(nonEmpty).min(1)]);
@@ -41,13 +42,8 @@ const extractorSchema = z.strictObject({
   vars: oneOrMany.optional().describe("process variables whose value names it"),
 });
 
-const checkSchema = z.strictObject({
-  name: nonEmpty,
-  run: runSpec,
-  expect: z.strictObject({ exit: z.number().int().min(0).max(255).optional() }).optional(),
-  timeout: seconds.optional().describe("seconds; default 60"),
-  "read-only": z.boolean().optional().describe("false: plan must not run it"),
-});
+// Check kinds (run, tls, http, use) have their own module; procedures reuse it.
+const checkSchema = ruleCheckSchema;
 
 const stateSchema = z.strictObject({
   name: nonEmpty,
@@ -90,6 +86,7 @@ export const ruleSchema = z.strictObject({
   decision: z.union([decisionSchema, z.record(nonEmpty, decisionSchema)]).optional(),
   "require-reason": z.boolean().optional(),
   checks: z.array(checkSchema).optional(),
+  verify: z.array(checkSchema).optional().describe("checks run after the command"),
   state: z.array(stateSchema).optional(),
   expect: expectSchema.optional(),
   rollback: z.strictObject({ run: runSpec, timeout: seconds.optional() }).optional(),
@@ -129,6 +126,7 @@ export const policyFileSchema = z.strictObject({
   rules: z.array(ruleSchema).optional(),
   tests: z.array(testSchema).optional(),
   lint: lintSchema.optional(),
+  checks: z.record(identifier, namedCheckSchema).optional().describe("named checks"),
 });
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;

@@ -35,15 +35,76 @@ export interface Extractor {
   vars: string[];
 }
 
-export interface CheckSpec {
-  /** The check kind, an entry in `src/checks/registry.ts`. */
-  kind: "run";
+/** A check, one of the kinds in `src/checks/registry.ts` (the `kind` field tells them apart). */
+export type CheckSpec = RunCheckSpec | TlsCheckSpec | HttpCheckSpec;
+
+/** What every check kind has. */
+export interface CheckCommon {
   name: string;
-  run: RunSpec;
-  expectExit: number;
+  description?: string;
   timeoutMs: number;
   readOnly: boolean;
+  /** Variables set for the check (templates); one whose template has no value is left alone. */
+  env: Record<string, string>;
+  /** Re-run a failing check for up to this long before believing it (a reload takes a moment). */
+  retryForMs: number;
   source: SourceRef;
+}
+
+/** `run`: a command whose exit status (and output) says whether it is safe to go ahead. */
+export interface RunCheckSpec extends CheckCommon {
+  kind: "run";
+  run: RunSpec;
+  expectExit: number;
+  output: OutputExpectation;
+}
+
+/** `tls`: the certificate a server serves, against the one on disk, its expiry and host name. */
+export interface TlsCheckSpec extends CheckCommon {
+  kind: "tls";
+  /** host:port (a template). */
+  connect: string;
+  /** The name sent as SNI and checked against the certificate; default the host. */
+  servername?: string;
+  certFile?: string;
+  caFile?: string;
+  /** Fail when a certificate expires within this many days (0: only when expired). */
+  minDays: number;
+  warnDays?: number;
+  checkHostname: boolean;
+}
+
+/** `http`: a URL's status, body, JSON value and latency. Credentials come from variables. */
+export interface HttpCheckSpec extends CheckCommon {
+  kind: "http";
+  url: string;
+  method: string;
+  /** Acceptable statuses; empty means any 2xx. */
+  status: number[];
+  output: OutputExpectation;
+  latencyMs: { max?: number; warn?: number };
+  /** The variable whose value is sent as `Authorization: Bearer …`. */
+  bearerEnv?: string;
+  /** Header name → the variable holding its value. */
+  headerEnv: Record<string, string>;
+  caFile?: string;
+}
+
+/** Expectations on a check's output (a command's stdout, a response's body). */
+export interface OutputExpectation {
+  /** Compared after trimming surrounding whitespace. */
+  text?: { equals?: string; contains?: string; matches?: string };
+  /** A value inside the output read as JSON: `data.items[0].id`. */
+  json?: { path: string; equals?: string | number | boolean | null };
+  /** The first number in the output, or the JSON path's value. */
+  number?: NumberLimits;
+}
+
+/** Fails above `max` or below `min`; warns past `warn` (on the side of the limit given). */
+export interface NumberLimits {
+  min?: number;
+  max?: number;
+  warn?: number;
 }
 
 export interface StateSpec {
@@ -90,6 +151,8 @@ export interface Rule {
   decision?: Record<string, Decision>;
   requireReason: boolean;
   checks: CheckSpec[];
+  /** Checks run after the command; a failure is a violation, like a broken expectation. */
+  verify?: CheckSpec[];
   state: StateSpec[];
   expect?: Expectations;
   rollback?: { run: RunSpec; timeoutMs: number };
@@ -113,4 +176,6 @@ export interface Policy {
   unparsableScripts: "block" | "no-match";
   rules: Rule[];
   tests: PolicyTest[];
+  /** Named checks (top-level `checks:`), for `preflight check NAME` and `use: NAME`. */
+  checks?: Record<string, CheckSpec>;
 }

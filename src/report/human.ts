@@ -39,13 +39,8 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string
   }
   row("decision", `${result.decision}${result.decidedBy ? ` (rule ${result.decidedBy})` : ""}`);
   for (const check of result.checks) {
-    const mark =
-      check.status === "pass"
-        ? chalk.green("✔ pass")
-        : check.status === "fail"
-          ? chalk.red("✘ FAIL")
-          : chalk.dim("- skip");
-    row("check", `${mark} ${check.name}${check.detail ? chalk.dim(` — ${check.detail}`) : ""}`);
+    if (check.phase === "after") continue;
+    row("check", renderCheck(check, chalk));
   }
   for (const probe of result.probes) {
     row(
@@ -69,6 +64,10 @@ export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
   } else if (result.probes.some((p) => p.after !== undefined)) {
     lines.push(`  ${chalk.bold("what changed")} nothing`);
   }
+  for (const check of result.checks) {
+    if (check.phase === "after")
+      lines.push(`  ${chalk.bold("verify".padEnd(12))} ${renderCheck(check, chalk)}`);
+  }
   for (const v of result.violations) {
     lines.push(
       `  ${chalk.red("✘ violated")} ${v.expectation}${v.rule ? ` (rule ${v.rule})` : ""}: ${redactText(v.message)}`,
@@ -85,6 +84,19 @@ export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
   if (result.hint) lines.push(`  what to do: ${redactText(result.hint)}`);
   // A last pass over everything shown: targets, check output and probe errors can carry secrets.
   return redactText(lines.join("\n"));
+}
+
+/** One check: its mark (✔ pass, ! warn, ✘ FAIL, - skip), name and detail with the measured value. */
+function renderCheck(check: RunResult["checks"][number], chalk: ChalkInstance): string {
+  const mark =
+    check.status === "pass"
+      ? chalk.green("✔ pass")
+      : check.status === "warn"
+        ? chalk.yellow("! warn")
+        : check.status === "fail"
+          ? chalk.red("✘ FAIL")
+          : chalk.dim("- skip");
+  return `${mark} ${check.name}${check.detail ? chalk.dim(` — ${check.detail}`) : ""}`;
 }
 
 function listEntries(

@@ -1,36 +1,39 @@
-/** Running the guards' pre-checks. A check that cannot run fails; it never passes by default. */
-import { checkKind } from "../checks/registry.js";
+/** Running the guards' pre-checks (and, after the command, their `verify` checks). */
+import { runOneCheck } from "../checks/run-checks.js";
+import type { CheckSpec } from "../policy/types.js";
 import type { Guard } from "./guards.js";
 import type { ProcessRunner } from "./ports.js";
 import type { CheckResult } from "./result.js";
 
 export async function runChecks(
   guards: readonly Guard[],
-  options: { runner: ProcessRunner; cwd: string; readOnlyOnly: boolean },
+  options: {
+    runner: ProcessRunner;
+    cwd: string;
+    readOnlyOnly: boolean;
+    now?: () => Date;
+    /** Which list: the pre-checks (default) or the checks run after the command. */
+    phase?: "before" | "after";
+  },
 ): Promise<CheckResult[]> {
+  const phase = options.phase ?? "before";
   const results: CheckResult[] = [];
   for (const guard of guards) {
-    for (const spec of guard.rule.checks) {
-      const id = { name: spec.name, rule: guard.rule.id };
+    const specs: CheckSpec[] = phase === "before" ? guard.rule.checks : (guard.rule.verify ?? []);
+    for (const spec of specs) {
+      const id = { name: spec.name, rule: guard.rule.id, ...(phase === "after" && { phase }) };
       if (options.readOnlyOnly && !spec.readOnly) {
         results.push({ ...id, status: "skipped", detail: "not run by plan: not marked read-only" });
         continue;
       }
-      try {
-        const context = {
-          runner: options.runner,
-          lookup: guard.lookup,
-          env: guard.vars,
-          cwd: options.cwd,
-        };
-        results.push({ ...id, ...(await checkKind(spec).run(spec, context)) });
-      } catch (error) {
-        results.push({
-          ...id,
-          status: "fail",
-          detail: `could not run: ${(error as Error).message}`,
-        });
-      }
+      const { status, detail, value } = await runOneCheck(spec, {
+        runner: options.runner,
+        lookup: guard.lookup,
+        env: guard.vars,
+        cwd: options.cwd,
+        now: options.now ?? (() => new Date()),
+      });
+      results.push({ ...id, status, detail, ...(value !== undefined && { value }) });
     }
   }
   return results;

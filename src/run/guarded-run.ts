@@ -18,6 +18,7 @@ import type { RunResult } from "./result.js";
 import { rollBack } from "./rollback.js";
 import { type SnapshotSet, takeSnapshots } from "./snapshots.js";
 import { verifyGuards } from "./verify.js";
+import { runVerifyChecks } from "./verify-checks.js";
 
 type Finish = (outcome: Outcome, message: string, hint?: string) => RunResult;
 
@@ -54,9 +55,18 @@ export async function runGuarded(
     rule: g.rule.id,
     text: describeExpectations(e),
   }));
+  for (const g of guards) {
+    for (const check of g.rule.verify ?? [])
+      result.expected.push({ rule: g.rule.id, text: `check '${check.name}' passes afterwards` });
+  }
 
   if (guards.some((g) => g.rule.checks.length > 0)) ports.presenter.progress("running checks");
-  result.checks = await runChecks(guards, { runner: ports.runner, cwd, readOnlyOnly });
+  result.checks = await runChecks(guards, {
+    runner: ports.runner,
+    cwd,
+    readOnlyOnly,
+    now: ports.now,
+  });
   const failed = result.checks.filter((c) => c.status === "fail");
 
   let before: SnapshotSet = { snapshots: [], failures: [], skipped: [] };
@@ -165,9 +175,11 @@ async function verifyAfterRun(
 ): Promise<RunResult> {
   const { guards, before, ports, finish, note } = run;
   const commandOutcome: Outcome = result.commandExitCode === 0 ? "ok" : "command-failed";
-  if (guards.every((g) => g.rule.state.length === 0)) return finish(commandOutcome, note);
+  const hasState = guards.some((g) => g.rule.state.length > 0);
+  const hasVerify = guards.some((g) => (g.rule.verify ?? []).length > 0);
+  if (!hasState && !hasVerify) return finish(commandOutcome, note);
 
-  ports.presenter.progress("taking the after-snapshot");
+  if (hasState) ports.presenter.progress("taking the after-snapshot");
   const cwd = run.input.context.cwd;
   const after = await takeSnapshots(guards, { runner: ports.runner, cwd, readOnlyOnly: false });
   for (const probe of result.probes) {
@@ -177,6 +189,14 @@ async function verifyAfterRun(
     if (failure) probe.problem = `after: ${failure.problem}`;
   }
   const verification = verifyGuards(guards, run.expectations, before, after);
+  if (hasVerify) {
+    ports.presenter.progress("running the checks after the command");
+    const checked = await runVerifyChecks(guards, { runner: ports.runner, cwd, now: ports.now });
+    result.checks.push(...checked.results);
+    verification.violations.push(...checked.violations);
+    for (const guard of checked.failedGuards)
+      if (!verification.failedGuards.includes(guard)) verification.failedGuards.push(guard);
+  }
   result.diff = verification.diff;
   result.violations = verification.violations;
   if (verification.violations.length === 0) {

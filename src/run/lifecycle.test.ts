@@ -253,6 +253,7 @@ describe("guardedRun", () => {
         rule: "destroy",
         status: "fail",
         detail: "exit 1, expected 0: pipeline not found",
+        value: 1,
       },
     ]);
     expect(w.probeCalls).toBe(0);

@@ -1,4 +1,5 @@
 /** What one run or plan produced, as plain data; the JSON report and the human view render it. */
+import type { CheckValue } from "../checks/types.js";
 import type { StateDiff, Violation } from "../diff/types.js";
 import type { Decision } from "../policy/types.js";
 import type { Outcome } from "./outcome.js";
@@ -6,8 +7,13 @@ import type { Outcome } from "./outcome.js";
 export interface CheckResult {
   name: string;
   rule: string;
-  status: "pass" | "fail" | "skipped";
+  /** A warn does not stop the run; it is shown and recorded. */
+  status: "pass" | "warn" | "fail" | "skipped";
   detail: string;
+  /** What the check measured (a number, a JSON value, days to a certificate's expiry). */
+  value?: CheckValue;
+  /** "after": a `verify` check, run once the command had run. */
+  phase?: "after";
 }
 
 export interface ProbeSummary {

@@ -27,7 +27,7 @@ type IgnoreList = NonNullable<PolicyFile["lint"]>["ignore"];
 export function collectSuppressions(
   sources: readonly ReviewFile[],
   policy: Policy,
-  ruleLocators: ReadonlyMap<Rule, Locate>,
+  ruleLocators: ReadonlyMap<SourceRef, Locate>,
   envLocators: ReadonlyMap<Environment, Locate>,
 ): { suppressions: Suppression[]; problems: PolicyProblem[] } {
   const suppressions: Suppression[] = [];
@@ -47,7 +47,7 @@ export function collectSuppressions(
     const rules = policy.rules.filter((r) => r.source.file === source.file);
     data.rules?.forEach((input, i) => {
       const rule = rules[i];
-      const locate = rule && ruleLocators.get(rule);
+      const locate = rule && ruleLocators.get(rule.source);
       if (rule && locate) add(input.lint?.ignore, { kind: "rule", rule }, locate);
     });
     for (const [name, input] of Object.entries(data.environments ?? {})) {

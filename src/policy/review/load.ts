@@ -45,7 +45,8 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
   const problems: PolicyProblem[] = [...texts.problems];
   const parts: PolicyPart[] = [];
   const sources: ReviewFile[] = [];
-  const ruleLocators = new Map<Rule, Locate>();
+  // Keyed by the rule's source: merging copies a rule (resolving its `use:` checks), not its source.
+  const ruleLocators = new Map<SourceRef, Locate>();
   const envLocators = new Map<Environment, Locate>();
 
   // Every rule id written, even in rules with schema problems, so that a test case naming a
@@ -63,7 +64,7 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
     if (!part) continue;
     parts.push(part);
     for (const [i, rule] of part.rules.entries())
-      ruleLocators.set(rule, (path = [], key) => part.locate(["rules", i, ...path], key));
+      ruleLocators.set(rule.source, (path = [], key) => part.locate(["rules", i, ...path], key));
     // With no path: the environment's name, where a reader looks for it.
     for (const env of Object.values(part.environments))
       envLocators.set(env, (path = [], key) =>
@@ -105,7 +106,7 @@ export function loadForReview(texts: PolicyTexts): ReviewPolicy {
     ...(problems.length === 0 && { policy: { ...merged.policy, tests } }),
     problems,
     sources,
-    locateRule: (rule) => ruleLocators.get(rule) ?? fallback,
+    locateRule: (rule) => ruleLocators.get(rule.source) ?? fallback,
     locateEnvironment: (env) => envLocators.get(env) ?? fallback,
     suppressions: suppressions.suppressions,
   };

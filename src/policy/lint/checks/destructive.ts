@@ -41,7 +41,9 @@ export function destructiveUnverified({ policy, review }: LintInput): FindingDra
 /** PF108: a rollback that can never run, because nothing is verified. */
 export function rollbackUnverified({ policy, review }: LintInput): FindingDraft[] {
   return policy.rules.flatMap((rule) => {
-    if (!rule.rollback || (rule.state.length > 0 && rule.expect)) return [];
+    // Failed verify: checks also trigger the rollback.
+    if (!rule.rollback || (rule.state.length > 0 && rule.expect) || (rule.verify?.length ?? 0) > 0)
+      return [];
     const missing = rule.state.length === 0 ? "state" : "expect";
     return [
       {

@@ -26,7 +26,9 @@ export function shellStringWithoutShell({ policy, review }: LintInput): FindingD
 
 function runSpecsOf(rule: Rule): { path: PathKey[]; run: RunSpec }[] {
   return [
-    ...rule.checks.map((c, i) => ({ path: ["checks", i, "run"], run: c.run })),
+    ...rule.checks.flatMap((c, i) =>
+      c.kind === "run" ? [{ path: ["checks", i, "run"] as PathKey[], run: c.run }] : [],
+    ),
     ...rule.state.map((s, i) => ({ path: ["state", i, "run"], run: s.run })),
     ...(rule.rollback ? [{ path: ["rollback", "run"], run: rule.rollback.run }] : []),
   ];
