@@ -4,25 +4,31 @@
  * that span them live in `merge.ts`.
  */
 import type { Document, LineCounter } from "yaml";
+import { compileProcedures } from "./compile-procedure.js";
 import { positionOf, positionOfKey } from "./positions.js";
 import type { PolicyFile, RuleInput } from "./schema.js";
 import type {
   ChangeExpectation,
+  CheckSpec,
   Decision,
   Environment,
+  Expectations,
   Extractor,
   Policy,
   PolicyTest,
+  Procedure,
   Rule,
   RunSpec,
   Selector,
   SourceRef,
+  StateSpec,
 } from "./types.js";
 
 export type PolicyPart = Omit<
   Policy,
-  "files" | "sha256" | "unknownEnvironment" | "unparsableScripts"
+  "files" | "sha256" | "unknownEnvironment" | "unparsableScripts" | "procedures"
 > & {
+  procedures: Procedure[];
   unknownEnvironment?: Policy["unknownEnvironment"];
   unparsableScripts?: Policy["unparsableScripts"];
   file: string;
@@ -66,11 +72,14 @@ export function compilePolicyFile(
     source: at("tests", i),
   }));
 
+  const procedures = compileProcedures(input.procedures, at);
+
   return {
     file,
     environments,
     rules,
     tests,
+    procedures,
     ...(input["unknown-environment"] && { unknownEnvironment: input["unknown-environment"] }),
     ...(input["unparsable-scripts"] && { unparsableScripts: input["unparsable-scripts"] }),
   };
@@ -98,41 +107,58 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
           : (rule.decision as Record<string, Decision>),
     }),
     requireReason: rule["require-reason"] ?? false,
-    checks: (rule.checks ?? []).map((c, i) => ({
-      kind: "run" as const,
-      name: c.name,
-      run: runSpec(c.run),
-      expectExit: c.expect?.exit ?? 0,
-      timeoutMs: toMs(c.timeout),
-      readOnly: c["read-only"] ?? true,
-      source: at("checks", i),
-    })),
-    state: (rule.state ?? []).map((s, i) => ({
-      kind: "run" as const,
-      name: s.name,
-      run: runSpec(s.run),
-      format: s.format ?? "json",
-      key: s.key ?? (s.format === "lines" ? ["line"] : []),
-      timeoutMs: toMs(s.timeout),
-      readOnly: s["read-only"] ?? true,
-      source: at("state", i),
-    })),
-    ...(rule.expect && {
-      expect: {
-        added: compileChange(rule.expect.added),
-        removed: compileChange(rule.expect.removed),
-        changed: compileChange(rule.expect.changed),
-        unchanged: (rule.expect.unchanged ?? []).map(compileSelector),
-        source: at("expect"),
-      },
-    }),
+    checks: (rule.checks ?? []).map((c, i) => compileCheck(c, at("checks", i))),
+    state: (rule.state ?? []).map((s, i) => compileState(s, at("state", i))),
+    ...(rule.expect && { expect: compileExpect(rule.expect, at("expect")) }),
     ...(rule.rollback && {
       rollback: { run: runSpec(rule.rollback.run), timeoutMs: toMs(rule.rollback.timeout) },
     }),
   };
 }
 
-function compileExtractor(e: {
+type CheckInput = NonNullable<RuleInput["checks"]>[number];
+type StateInput = NonNullable<RuleInput["state"]>[number];
+type ExpectInput = NonNullable<RuleInput["expect"]>;
+
+/** A check as written (in a rule or a procedure step), normalised. */
+export function compileCheck(c: CheckInput, source: SourceRef): CheckSpec {
+  return {
+    kind: "run" as const,
+    name: c.name,
+    run: runSpec(c.run),
+    expectExit: c.expect?.exit ?? 0,
+    timeoutMs: toMs(c.timeout),
+    readOnly: c["read-only"] ?? true,
+    source,
+  };
+}
+
+/** A state probe as written, normalised. */
+export function compileState(s: StateInput, source: SourceRef): StateSpec {
+  return {
+    kind: "run" as const,
+    name: s.name,
+    run: runSpec(s.run),
+    format: s.format ?? "json",
+    key: s.key ?? (s.format === "lines" ? ["line"] : []),
+    timeoutMs: toMs(s.timeout),
+    readOnly: s["read-only"] ?? true,
+    source,
+  };
+}
+
+/** An `expect:` block as written, normalised. */
+export function compileExpect(e: ExpectInput, source: SourceRef): Expectations {
+  return {
+    added: compileChange(e.added),
+    removed: compileChange(e.removed),
+    changed: compileChange(e.changed),
+    unchanged: (e.unchanged ?? []).map(compileSelector),
+    source,
+  };
+}
+
+export function compileExtractor(e: {
   flag?: string | string[];
   position?: number;
   vars?: string | string[];
@@ -161,15 +187,15 @@ function compileSelector(s: Record<string, string | number | boolean>): Selector
 }
 
 /** An argv list's words as text (YAML may have read `60` or `-1` as numbers). */
-function runSpec(spec: string | (string | number | boolean)[]): RunSpec {
+export function runSpec(spec: string | (string | number | boolean)[]): RunSpec {
   return typeof spec === "string" ? spec : spec.map(String);
 }
 
-function list(value: string | string[] | undefined): string[] {
+export function list(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
 
-function toMs(seconds: number | undefined): number {
+export function toMs(seconds: number | undefined): number {
   return seconds === undefined ? DEFAULT_TIMEOUT_MS : Math.round(seconds * 1000);
 }

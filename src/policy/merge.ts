@@ -7,6 +7,7 @@
 import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";
 import { own } from "../util/own.js";
+import { mergeProcedures } from "./check-procedures.js";
 import type { PolicyPart } from "./compile.js";
 import { GlobError, globToRegExp } from "./glob.js";
 import { closest } from "./suggest.js";
@@ -65,6 +66,7 @@ export function mergePolicyParts(
       : "no-match",
     rules,
     tests: parts.flatMap((p) => p.tests),
+    procedures: mergeProcedures(parts, environments, report),
   };
   return { policy, problems };
 }
