@@ -109,7 +109,7 @@ describe("postgres switchover (Chargify 2017)", () => {
     const failed = await switchover([], policy);
     expect(failed.stderr).toContain("step 3/4 'promote the standby' failed");
     expect(failed.stderr).toContain("Steps 1–2 completed and were verified");
-    expect(failed.stderr).toContain("preflight procedure run pg-switchover --policy");
+    expect(failed.stderr).toContain("preflight procedure run pg-switchover --resume --policy");
     expect(failed.exitCode).toBe(1);
     expect(cluster.primary.isReady()).toBe(false);
     expect(cluster.standby!.sql("SELECT pg_is_in_recovery()")).toBe("t");
