@@ -29,6 +29,18 @@ function commandText(command: unknown): string | undefined {
   return typeof command === "string" ? redactText(command) : undefined;
 }
 
+/** The command; for a procedure's records, which procedure and step too. */
+function whatRan(record: AuditRecord): string | undefined {
+  const command = commandText(record.command);
+  if (record.kind === "procedure-step") {
+    return `procedure ${text(record.procedure)} step ${text(record.step)} '${text(record.stepName)}'${command ? `: ${command}` : ""}`;
+  }
+  if (record.kind === "procedure") {
+    return `procedure ${text(record.procedure)} (${text(record.mode)})`;
+  }
+  return command;
+}
+
 /** One table row; records from any version of preflight, so every field may be missing. */
 function row(record: AuditRecord): string[] {
   const environment = record.environment;
@@ -42,7 +54,7 @@ function row(record: AuditRecord): string[] {
     text(record.exitCode),
     environmentName,
     text(record.user),
-    commandText(record.command),
+    whatRan(record),
   ].map((cell) => (cell ?? "-").replace(CONTROL, "?"));
 }
 

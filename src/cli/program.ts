@@ -61,7 +61,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
         // Words before `--` that are not options: a mistyped verb (`preflight paln -- …`).
         const stray = commandArgs[0]!;
         throw new UsageError(
-          `'${stray}' is neither a preflight command nor an option (commands: run, plan, policy, audit)`,
+          `'${stray}' is neither a preflight command nor an option (commands: run, plan, check, procedure, policy, audit)`,
         );
       }
       if (end !== -1 && commandArgs.length === 0) {
@@ -206,6 +206,71 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
   registerCheckCommand(program, ctx, (code) => {
     exitCode = code;
   });
+
+  const procedure = program
+    .command("procedure")
+    .description("multi-step procedures (switchovers, rotations) that check and confirm each step");
+  const repeat = (value: string, previous: string[] = []) => [...previous, value];
+  const procedureVerbs = [
+    ["list", "the procedures the policy defines"],
+    ["show", "a procedure's params and steps, as written"],
+    ["plan", "the whole plan with params filled; runs only the first step's read-only checks"],
+    ["run", "run a procedure step by step: checks, confirmation, command, verification"],
+    ["undo", "revert the completed steps of the last run, newest first"],
+  ] as const;
+  for (const [verb, description] of procedureVerbs) {
+    const command = procedure
+      .command(verb)
+      .description(description)
+      .option("--policy <PATH>", "a policy file or folder; repeatable", repeat)
+      .option("--json", "JSON output on stdout");
+    if (verb !== "list") command.argument("<name>");
+    if (verb === "plan" || verb === "run" || verb === "undo") {
+      command
+        .option(
+          "--param <NAME=VALUE>",
+          "a param (NAME=@env:VARIABLE for a secret); repeatable",
+          repeat,
+        )
+        .option("--env <NAME>", "the environment you mean to target")
+        .option("--audit-log <FILE>", "the audit log (progress is kept beside it)")
+        .option("--report <FILE>", "write the JSON report to FILE")
+        .option("--no-color", "no colour");
+    }
+    if (verb === "run" || verb === "undo") {
+      command
+        .option("--confirm <NAME>", "non-interactive confirmation: the environment's name")
+        .option("--reason <TEXT>", "recorded in the audit log");
+    }
+    if (verb === "run") {
+      command
+        .option("--resume", "continue after the last verified step of the stopped run")
+        .option("--restart", "start from step 1 although an earlier run stopped halfway");
+    }
+    command.action(async (...actionArgs: unknown[]) => {
+      const name = verb === "list" ? undefined : (actionArgs[0] as string);
+      const opts = actionArgs[verb === "list" ? 0 : 1] as Record<string, unknown>;
+      const { procedureCommand } = await import("./procedure.js");
+      exitCode = await procedureCommand(
+        {
+          verb,
+          ...(name !== undefined && { name }),
+          policy: (opts.policy as string[] | undefined) ?? [],
+          params: (opts.param as string[] | undefined) ?? [],
+          ...(typeof opts.env === "string" && { env: opts.env }),
+          ...(typeof opts.confirm === "string" && { confirm: opts.confirm }),
+          ...(typeof opts.reason === "string" && { reason: opts.reason }),
+          ...(typeof opts.report === "string" && { report: opts.report }),
+          ...(typeof opts.auditLog === "string" && { auditLog: opts.auditLog }),
+          resume: Boolean(opts.resume),
+          restart: Boolean(opts.restart),
+          json: Boolean(opts.json),
+          color: opts.color !== false,
+        },
+        ctx,
+      );
+    });
+  }
 
   const audit = program.command("audit").description("the tamper-evident audit log");
   audit

@@ -33,7 +33,8 @@ export type EnvironmentResolution =
 /** The environment a matched command targets, or why the signals contradict each other. */
 export function resolveEnvironment(input: {
   policy: Policy;
-  rules: readonly Rule[];
+  /** The rules (or a procedure) whose `environment` extractors say where the command goes. */
+  rules: readonly Pick<Rule, "environment">[];
   argv: readonly string[];
   vars: Record<string, string | undefined>;
   intended?: string;

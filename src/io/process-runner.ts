@@ -12,6 +12,7 @@ import type { CapturedOutput, InheritedExit, ProcessRunner } from "../run/ports.
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
 const MAX_CAPTURE = 64 * 1024 * 1024;
+let finishingNoticeInstalled = false;
 
 /** Whether this process has a terminal it could talk to, even with its stdio redirected. */
 function hasControllingTerminal(): boolean {
@@ -64,7 +65,7 @@ export function createProcessRunner(options: {
       return { exitCode: result.exitCode, stdout, stderr };
     },
 
-    runInherited(argv, { cwd }): Promise<InheritedExit> {
+    runInherited(argv, { cwd, env }): Promise<InheritedExit> {
       return new Promise((resolve) => {
         // Off a terminal (CI, a container's PID 1, a systemd unit) the command gets a process
         // group of its own, and a forwarded signal goes to the whole group: `docker stop`
@@ -76,7 +77,12 @@ export function createProcessRunner(options: {
         const ownGroup = !options.onTerminal && !hasControllingTerminal();
         let child: ReturnType<typeof spawn>;
         try {
-          child = spawn(argv[0]!, argv.slice(1), { cwd, stdio: "inherit", detached: ownGroup });
+          child = spawn(argv[0]!, argv.slice(1), {
+            cwd,
+            stdio: "inherit",
+            detached: ownGroup,
+            ...(env && { env: env as NodeJS.ProcessEnv }),
+          });
         } catch (error) {
           resolve({ exitCode: 126, failure: (error as Error).message });
           return;
@@ -96,13 +102,17 @@ export function createProcessRunner(options: {
         for (const signal of FORWARDED) process.on(signal, forward);
         const settle = (exit: InheritedExit) => {
           for (const signal of FORWARDED) process.off(signal, forward);
-          // preflight still has to take the after-snapshot and write the audit record.
-          for (const signal of FORWARDED) {
-            process.on(signal, () =>
-              options.notice(
-                `preflight: ${signal} received; finishing verification and the audit record first`,
-              ),
-            );
+          // preflight still has to take the after-snapshot and write the audit record. Once
+          // per process: a procedure runs many commands through one runner.
+          if (!finishingNoticeInstalled) {
+            finishingNoticeInstalled = true;
+            for (const signal of FORWARDED) {
+              process.on(signal, () =>
+                options.notice(
+                  `preflight: ${signal} received; finishing verification and the audit record first`,
+                ),
+              );
+            }
           }
           resolve(exit);
         };

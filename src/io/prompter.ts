@@ -1,8 +1,17 @@
 /** The terminal prompter: the typed confirmation and the reason, with @inquirer/prompts. */
-import type { Prompter } from "../run/ports.js";
+import type { ProcedurePrompter } from "../procedure/ports.js";
 
-export function createTerminalPrompter(): Prompter {
+export function createTerminalPrompter(): ProcedurePrompter {
   return {
+    async continueStep(question) {
+      const { confirm } = await import("@inquirer/prompts");
+      try {
+        // Enter means no: a stray keypress must not run the next step of a switchover.
+        return await confirm({ message: question, default: false }, { output: process.stderr });
+      } catch {
+        return false;
+      }
+    },
     async typeEnvironmentName(expected) {
       const { input } = await import("@inquirer/prompts");
       try {

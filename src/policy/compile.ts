@@ -5,6 +5,7 @@
  */
 import type { Document, LineCounter } from "yaml";
 import { type CheckUse, compileCheck } from "./compile-check.js";
+import { compileProcedures, type PartProcedure } from "./compile-procedure.js";
 import { positionOf, positionOfKey } from "./positions.js";
 import type { PolicyFile, RuleInput } from "./schema.js";
 import type {
@@ -12,19 +13,29 @@ import type {
   CheckSpec,
   Decision,
   Environment,
+  Expectations,
   Extractor,
   Policy,
   PolicyTest,
+  Procedure,
   Rule,
   RunSpec,
   Selector,
   SourceRef,
+  StateSpec,
 } from "./types.js";
 
 export type PolicyPart = Omit<
   Policy,
-  "files" | "sha256" | "unknownEnvironment" | "unparsableScripts" | "rules" | "checks"
+  | "files"
+  | "sha256"
+  | "unknownEnvironment"
+  | "unparsableScripts"
+  | "rules"
+  | "checks"
+  | "procedures"
 > & {
+  procedures: PartProcedure[];
   unknownEnvironment?: Policy["unknownEnvironment"];
   unparsableScripts?: Policy["unparsableScripts"];
   file: string;
@@ -86,6 +97,7 @@ export function compilePolicyFile(
     const source = { file, ...positionOfKey(doc, lc, ["checks"], name) };
     checks[name] = compileCheck(check, source, name) as CheckSpec; // the schema forbids `use` here
   }
+  const procedures = compileProcedures(input.procedures, at);
 
   return {
     file,
@@ -97,6 +109,7 @@ export function compilePolicyFile(
     rules,
     tests,
     checks,
+    procedures,
     ...(input["unknown-environment"] && { unknownEnvironment: input["unknown-environment"] }),
     ...(input["unparsable-scripts"] && { unparsableScripts: input["unparsable-scripts"] }),
   };
@@ -126,32 +139,43 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
     requireReason: rule["require-reason"] ?? false,
     checks: (rule.checks ?? []).map((c, i) => compileCheck(c, at("checks", i))),
     verify: (rule.verify ?? []).map((c, i) => compileCheck(c, at("verify", i))),
-    state: (rule.state ?? []).map((s, i) => ({
-      kind: "run" as const,
-      name: s.name,
-      run: runSpec(s.run),
-      format: s.format ?? "json",
-      key: s.key ?? (s.format === "lines" ? ["line"] : []),
-      timeoutMs: toMs(s.timeout),
-      readOnly: s["read-only"] ?? true,
-      source: at("state", i),
-    })),
-    ...(rule.expect && {
-      expect: {
-        added: compileChange(rule.expect.added),
-        removed: compileChange(rule.expect.removed),
-        changed: compileChange(rule.expect.changed),
-        unchanged: (rule.expect.unchanged ?? []).map(compileSelector),
-        source: at("expect"),
-      },
-    }),
+    state: (rule.state ?? []).map((s, i) => compileState(s, at("state", i))),
+    ...(rule.expect && { expect: compileExpect(rule.expect, at("expect")) }),
     ...(rule.rollback && {
       rollback: { run: runSpec(rule.rollback.run), timeoutMs: toMs(rule.rollback.timeout) },
     }),
   };
 }
 
-function compileExtractor(e: {
+type StateInput = NonNullable<RuleInput["state"]>[number];
+type ExpectInput = NonNullable<RuleInput["expect"]>;
+
+/** A state probe as written, normalised. */
+export function compileState(s: StateInput, source: SourceRef): StateSpec {
+  return {
+    kind: "run" as const,
+    name: s.name,
+    run: runSpec(s.run),
+    format: s.format ?? "json",
+    key: s.key ?? (s.format === "lines" ? ["line"] : []),
+    timeoutMs: toMs(s.timeout),
+    readOnly: s["read-only"] ?? true,
+    source,
+  };
+}
+
+/** An `expect:` block as written, normalised. */
+export function compileExpect(e: ExpectInput, source: SourceRef): Expectations {
+  return {
+    added: compileChange(e.added),
+    removed: compileChange(e.removed),
+    changed: compileChange(e.changed),
+    unchanged: (e.unchanged ?? []).map(compileSelector),
+    source,
+  };
+}
+
+export function compileExtractor(e: {
   flag?: string | string[];
   position?: number;
   vars?: string | string[];
@@ -180,15 +204,15 @@ function compileSelector(s: Record<string, string | number | boolean>): Selector
 }
 
 /** An argv list's words as text (YAML may have read `60` or `-1` as numbers). */
-function runSpec(spec: string | (string | number | boolean)[]): RunSpec {
+export function runSpec(spec: string | (string | number | boolean)[]): RunSpec {
   return typeof spec === "string" ? spec : spec.map(String);
 }
 
-function list(value: string | string[] | undefined): string[] {
+export function list(value: string | string[] | undefined): string[] {
   if (value === undefined) return [];
   return Array.isArray(value) ? value : [value];
 }
 
-function toMs(seconds: number | undefined): number {
+export function toMs(seconds: number | undefined): number {
   return seconds === undefined ? DEFAULT_TIMEOUT_MS : Math.round(seconds * 1000);
 }

@@ -8,6 +8,7 @@ import { checkTemplates } from "../checks/templates.js";
 import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";
 import { own } from "../util/own.js";
+import { mergeProcedures } from "./check-procedures.js";
 import type { PolicyPart } from "./compile.js";
 import { GlobError, globToRegExp } from "./glob.js";
 import { collectNamedChecks, resolveCheckUses } from "./named-checks.js";
@@ -87,6 +88,7 @@ export function mergePolicyParts(
     rules,
     tests: parts.flatMap((p) => p.tests),
     checks,
+    procedures: mergeProcedures(parts, environments, checks, report),
   };
   return { policy, problems };
 }

@@ -118,6 +118,40 @@ const testSchema = z.strictObject({
   }),
 });
 
+const paramSchema = z.strictObject({
+  name: identifier,
+  description: z.string().optional(),
+  default: z.union([z.string(), z.number()]).optional().describe("absent: the param is required"),
+  pattern: nonEmpty.optional().describe("a regular expression the whole value must match"),
+  secret: z.boolean().optional().describe("never shown or logged; give it as NAME=@env:VARIABLE"),
+});
+
+const stepSchema = z.strictObject({
+  name: nonEmpty,
+  checks: z.array(checkSchema).optional().describe("before the step; a failure stops here"),
+  run: runSpec.optional().describe("the step's command; absent for a step that only checks"),
+  verify: z.array(checkSchema).optional().describe("checks after the step"),
+  undo: runSpec.optional().describe("how to revert this step"),
+  state: z.array(stateSchema).optional(),
+  expect: expectSchema.optional(),
+});
+
+const procedureSchema = z.strictObject({
+  description: z.string().optional(),
+  // A procedure has no command line to read a target from: its params and variables say.
+  environment: z
+    .strictObject({
+      param: identifier.optional().describe("the param whose value names the environment"),
+      vars: oneOrMany.optional().describe("process variables whose value names it"),
+    })
+    .optional(),
+  params: z.array(paramSchema).optional(),
+  decision: z.union([decisionSchema, z.record(nonEmpty, decisionSchema)]).optional(),
+  "require-reason": z.boolean().optional(),
+  "on-failure": z.enum(["stop", "undo"]).optional(),
+  steps: z.array(stepSchema).min(1, "a procedure needs at least one step"),
+});
+
 export const policyFileSchema = z.strictObject({
   version: z.literal(1),
   environments: z.record(identifier, environmentSchema).optional(),
@@ -127,7 +161,9 @@ export const policyFileSchema = z.strictObject({
   tests: z.array(testSchema).optional(),
   lint: lintSchema.optional(),
   checks: z.record(identifier, namedCheckSchema).optional().describe("named checks"),
+  procedures: z.record(identifier, procedureSchema).optional(),
 });
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;
 export type RuleInput = z.infer<typeof ruleSchema>;
+export type ProcedureInput = z.infer<typeof procedureSchema>;

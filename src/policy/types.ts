@@ -178,4 +178,47 @@ export interface Policy {
   tests: PolicyTest[];
   /** Named checks (top-level `checks:`), for `preflight check NAME` and `use: NAME`. */
   checks?: Record<string, CheckSpec>;
+  /** Named multi-step procedures (`preflight procedure run NAME`); absent in older caches. */
+  procedures?: Record<string, Procedure>;
+}
+
+/** A `--param NAME=VALUE` a procedure declares; undeclared names are refused. */
+export interface ProcedureParam {
+  name: string;
+  description?: string;
+  /** Used when the operator gives none; a param without a default is required. */
+  default?: string;
+  /** A regular expression the whole value must match. */
+  pattern?: string;
+  /** Never shown, logged or stored; only its hash is kept to tell a resume it changed. */
+  secret: boolean;
+}
+
+/** One step of a procedure: checks before, an optional command, verification after, an undo. */
+export interface ProcedureStep {
+  name: string;
+  checks: CheckSpec[];
+  run?: RunSpec;
+  verify: CheckSpec[];
+  undo?: RunSpec;
+  state: StateSpec[];
+  expect?: Expectations;
+  source: SourceRef;
+}
+
+/** An ordered, guarded sequence of steps: a switchover, a credential rotation. */
+export interface Procedure {
+  name: string;
+  description?: string;
+  environment?: Extractor;
+  /** The param named by `environment: { param }`, kept to check that it is declared. */
+  environmentParam?: string;
+  params: ProcedureParam[];
+  /** As a rule's: environment name or "*" → decision; absent confirms where protected. */
+  decision?: Record<string, Decision>;
+  requireReason: boolean;
+  /** What happens when a step fails: stop where it is, or undo the completed steps. */
+  onFailure: "stop" | "undo";
+  steps: ProcedureStep[];
+  source: SourceRef;
 }

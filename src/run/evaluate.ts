@@ -176,7 +176,10 @@ function decide(
  * A rule's decision in an environment: its map by name, then "*"; without a map, confirm where
  * protected. An unknown environment is never treated as safe: at least confirm.
  */
-export function decisionOf(rule: Rule, environment: ResolvedEnvironment): Decision {
+export function decisionOf(
+  rule: Pick<Rule, "decision">,
+  environment: ResolvedEnvironment,
+): Decision {
   const fallback: Decision = environment.protected ? "confirm" : "allow";
   const byName = environment.known ? own(rule.decision, environment.name) : undefined;
   const decision = byName ?? own(rule.decision, "*") ?? fallback;

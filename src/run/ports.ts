@@ -27,8 +27,14 @@ export interface ProcessRunner {
     spec: RunSpec,
     options: { timeoutMs: number; env: Record<string, string | undefined>; cwd: string },
   ): Promise<CapturedOutput>;
-  /** Runs the wrapped command with inherited stdio, forwarding SIGINT/SIGTERM to it. */
-  runInherited(argv: readonly string[], options: { cwd: string }): Promise<InheritedExit>;
+  /**
+   * Runs the wrapped command (or a procedure's step) with inherited stdio, forwarding
+   * SIGINT/SIGTERM to it. Without `env` it inherits preflight's own environment.
+   */
+  runInherited(
+    argv: readonly string[],
+    options: { cwd: string; env?: Record<string, string | undefined> },
+  ): Promise<InheritedExit>;
 }
 
 export interface Prompter {

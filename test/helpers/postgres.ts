@@ -15,6 +15,7 @@
  */
 import { execFile } from "node:child_process";
 import {
+  appendFileSync,
   chownSync,
   existsSync,
   mkdirSync,
@@ -86,6 +87,14 @@ function serverUser(): ServerUser {
   return { prefix: ["runuser", "-u", name!, "--"], uid: Number(uid), gid: Number(gid) };
 }
 
+/**
+ * The words that run a server program as the server's user ([] when not root): a test puts a
+ * `pg_ctl` wrapper with them on PATH, so a policy calls `pg_ctl` as an operator would.
+ */
+export function serverUserPrefix(): string[] {
+  return serverUser().prefix;
+}
+
 async function asServerUser(user: ServerUser, program: string, args: string[]): Promise<string> {
   const [file, ...rest] = [...user.prefix, program, ...args];
   try {
@@ -131,15 +140,21 @@ function newFolder(user: ServerUser, label: string): string {
   return dir;
 }
 
-const SERVER_SETTINGS = [
-  "-c listen_addresses=127.0.0.1",
-  // Tests need speed, not durability.
-  "-c fsync=off",
-  "-c synchronous_commit=off",
-  "-c full_page_writes=off",
-  "-c shared_buffers=16MB",
-  "-c max_connections=20",
-];
+// Written to the data folder's postgresql.auto.conf, as a real installation keeps them in its
+// configuration: a plain `pg_ctl start` (a procedure's undo, say) brings the server back on
+// the same port. Tests need speed, not durability.
+const serverSettings = (port: number, socketDir: string) =>
+  [
+    `port = ${port}`,
+    "listen_addresses = '127.0.0.1'",
+    `unix_socket_directories = '${socketDir}'`,
+    "fsync = off",
+    "synchronous_commit = off",
+    "full_page_writes = off",
+    "shared_buffers = '16MB'",
+    "max_connections = 20",
+    "",
+  ].join("\n");
 
 async function startServer(
   user: ServerUser,
@@ -151,15 +166,17 @@ async function startServer(
   let lastError: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = await freePort();
-    const options = [`-p ${port}`, `-k ${join(dir, "socket")}`, ...SERVER_SETTINGS].join(" ");
+    // Later lines win, so a retry on another port (or a standby's own) overrides the last one.
+    appendFileSync(
+      join(dataDir, "postgresql.auto.conf"),
+      serverSettings(port, join(dir, "socket")),
+    );
     try {
       await asServerUser(user, join(bin, "pg_ctl"), [
         "-D",
         dataDir,
         "-l",
         join(dir, "server.log"),
-        "-o",
-        options,
         "-w",
         "-t",
         "60",

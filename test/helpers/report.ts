@@ -44,6 +44,10 @@ export interface Report {
 }
 
 export interface AuditRecord extends Report {
+  /** "procedure-step" and "procedure" for a procedure's records; absent for a guarded run. */
+  kind?: string;
+  /** A procedure step's record: its 1-based number. */
+  step?: number;
   time: string;
   user: string;
   host: string;

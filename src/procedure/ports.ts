@@ -1,0 +1,51 @@
+/** What a procedure needs from the outside world, passed in so every branch can be tested. */
+import type { Policy, Procedure } from "../policy/types.js";
+import type { AuditSink, ProcessRunner, Prompter, RunContext } from "../run/ports.js";
+import type { ProgressStore } from "./progress.js";
+import type { ProcedurePlan } from "./result.js";
+
+export interface ProcedurePrompter extends Prompter {
+  /** Asks whether to go on with the next step; false when they decline or cancel. */
+  continueStep(question: string): Promise<boolean>;
+}
+
+export interface ProcedurePresenter {
+  /** The whole plan: banner, params, every step with its checks, command, verify and undo. */
+  showPlan(plan: ProcedurePlan): Promise<void>;
+  /** A step starting or ending, or progress within one. */
+  progress(message: string): void;
+}
+
+export interface ProcedurePorts {
+  runner: ProcessRunner;
+  prompter: ProcedurePrompter;
+  presenter: ProcedurePresenter;
+  audit: AuditSink;
+  progress: ProgressStore;
+  now: () => Date;
+  newRunId: () => string;
+  /** This process's id, recorded in the progress file while it runs. */
+  pid: number;
+  /** Whether the process that wrote a progress file is still running (same host only). */
+  isRunning: (pid: number, host: string) => boolean;
+}
+
+export interface ProcedureOptions {
+  env?: string;
+  confirm?: string;
+  reason?: string;
+  resume?: boolean;
+  restart?: boolean;
+}
+
+export interface ProcedureInput {
+  mode: "run" | "plan" | "undo";
+  policy: Policy;
+  procedure: Procedure;
+  /** The operator's `--param` words, unparsed. */
+  paramWords: string[];
+  options: ProcedureOptions;
+  context: RunContext;
+  /** The operator's command line for this procedure, to tell them exactly how to resume or undo. */
+  commandFor: (verb: "run --resume" | "undo") => string;
+}
