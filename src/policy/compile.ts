@@ -4,6 +4,7 @@
  * that span them live in `merge.ts`.
  */
 import type { Document, LineCounter } from "yaml";
+import { GRANT_KEY } from "../state/aws-security-groups/grant.js";
 import { positionOf, positionOfKey } from "./positions.js";
 import type { PolicyFile, RuleInput } from "./schema.js";
 import type {
@@ -17,6 +18,7 @@ import type {
   RunSpec,
   Selector,
   SourceRef,
+  StateSpec,
 } from "./types.js";
 
 export type PolicyPart = Omit<
@@ -48,6 +50,9 @@ export function compilePolicyFile(
       ...(env.description !== undefined && { description: env.description }),
       targets: list(env.match?.target),
       vars: env.match?.vars ?? {},
+      ...(env.match?.["aws-account"] !== undefined && {
+        awsAccounts: list(env.match["aws-account"]),
+      }),
       // The name's own line, which is where a reader looks for an environment.
       source: { file, ...positionOfKey(doc, lc, ["environments"], name) },
     };
@@ -62,6 +67,7 @@ export function compilePolicyFile(
     command: t.command,
     vars: t.vars ?? {},
     ...(t.env !== undefined && { env: t.env }),
+    ...(t["aws-account"] !== undefined && { awsAccount: t["aws-account"] }),
     expect: t.expect,
     source: at("tests", i),
   }));
@@ -88,7 +94,12 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
     source: at(),
     commands: list(rule.match.command),
     args: rule.match.args ?? [],
-    ...(rule.environment && { environment: compileExtractor(rule.environment) }),
+    ...(rule.environment && {
+      environment: {
+        ...compileExtractor(rule.environment),
+        ...(rule.environment["aws-account"] && { awsAccount: true }),
+      },
+    }),
     ...(rule.resource && { resource: compileExtractor(rule.resource) }),
     namedArgs,
     ...(rule.decision !== undefined && {
@@ -107,28 +118,45 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
       readOnly: c["read-only"] ?? true,
       source: at("checks", i),
     })),
-    state: (rule.state ?? []).map((s, i) => ({
-      kind: "run" as const,
-      name: s.name,
-      run: runSpec(s.run),
-      format: s.format ?? "json",
-      key: s.key ?? (s.format === "lines" ? ["line"] : []),
-      timeoutMs: toMs(s.timeout),
-      readOnly: s["read-only"] ?? true,
-      source: at("state", i),
-    })),
+    state: (rule.state ?? []).map((s, i): StateSpec => {
+      const common = {
+        name: s.name,
+        timeoutMs: toMs(s.timeout),
+        readOnly: s["read-only"] ?? true,
+        source: at("state", i),
+      };
+      const aws = s["aws-ec2-security-groups"];
+      if (aws) {
+        return {
+          kind: "aws-ec2-security-groups",
+          ...common,
+          groups: aws.groups ?? [],
+          all: aws.all ?? false,
+          key: [...GRANT_KEY],
+        };
+      }
+      return {
+        kind: "run",
+        ...common,
+        run: runSpec(s.run!),
+        format: s.format ?? "json",
+        key: s.key ?? (s.format === "lines" ? ["line"] : []),
+      };
+    }),
     ...(rule.expect && {
       expect: {
         added: compileChange(rule.expect.added),
         removed: compileChange(rule.expect.removed),
         changed: compileChange(rule.expect.changed),
         unchanged: (rule.expect.unchanged ?? []).map(compileSelector),
+        ...(rule.expect.predicted && { predicted: rule.expect.predicted }),
         source: at("expect"),
       },
     }),
-    ...(rule.rollback && {
+    ...(typeof rule.rollback === "object" && {
       rollback: { run: runSpec(rule.rollback.run), timeoutMs: toMs(rule.rollback.timeout) },
     }),
+    ...(typeof rule.rollback === "string" && { restore: rule.rollback }),
   };
 }
 

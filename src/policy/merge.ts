@@ -8,6 +8,7 @@ import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";
 import { own } from "../util/own.js";
 import type { PolicyPart } from "./compile.js";
+import { checkPredictionAndRestore } from "./check-restore.js";
 import { GlobError, globToRegExp } from "./glob.js";
 import { closest } from "./suggest.js";
 import type { Environment, Policy, Rule, RunSpec, SourceRef } from "./types.js";
@@ -72,6 +73,7 @@ export function mergePolicyParts(
 type Report = (at: SourceRef, message: string, hint?: string) => void;
 
 function checkRule(rule: Rule, environments: Record<string, Environment>, report: Report): void {
+  checkPredictionAndRestore(rule, report);
   for (const pattern of [...rule.commands, ...rule.args]) checkGlob(pattern, rule.source, report);
 
   for (const name of Object.keys(rule.decision ?? {})) {
@@ -94,7 +96,7 @@ function checkRule(rule: Rule, environments: Record<string, Environment>, report
   };
   const templates: { at: SourceRef; spec: RunSpec | string[] }[] = [
     ...rule.checks.map((c) => ({ at: c.source, spec: c.run })),
-    ...rule.state.map((s) => ({ at: s.source, spec: s.run })),
+    ...rule.state.map((s) => ({ at: s.source, spec: s.kind === "run" ? s.run : s.groups })),
     ...(rule.rollback ? [{ at: rule.source, spec: rule.rollback.run }] : []),
   ];
   if (rule.expect) {

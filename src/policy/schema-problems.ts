@@ -54,6 +54,11 @@ const KNOWN_KEYS = [
   "only",
   "never",
   "env",
+  "aws-ec2-security-groups",
+  "aws-account",
+  "groups",
+  "all",
+  "predicted",
 ];
 
 export function issuesToProblems(

@@ -4,10 +4,11 @@
  */
 import type { Entry } from "../diff/types.js";
 import { redactOutput } from "../report/redact.js";
+import type { RunStateSpec } from "../policy/types.js";
 import { fillRunSpec } from "../run/fill.js";
 import { ProbeError, type StateKind } from "./types.js";
 
-export const runProbe: StateKind = {
+export const runProbe: StateKind<RunStateSpec> = {
   kind: "run",
   async snapshot(spec, { runner, lookup, env, cwd }) {
     const command = fillRunSpec(spec.run, lookup);
