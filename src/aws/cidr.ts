@@ -29,7 +29,9 @@ export function canonicalCidr6(text: string): string | undefined {
   let value = groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
   const hostBits = BigInt(128 - bits);
   value = (value >> hostBits) << hostBits;
-  const cleared = Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn));
+  const cleared = Array.from({ length: 8 }, (_, i) =>
+    Number((value >> BigInt(112 - 16 * i)) & 0xffffn),
+  );
   return `${formatIpv6(cleared)}/${bits}`;
 }
 

@@ -72,6 +72,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, trace() {} };
 
 async function clientConfig(target: AwsTarget, service: "ec2" | "sts") {
+  await silenceNodeVersionWarning();
   const endpoint = target.endpoints[service];
   return {
     ...(target.region && { region: target.region }),
@@ -81,6 +82,15 @@ async function clientConfig(target: AwsTarget, service: "ec2" | "sts") {
     logger: quiet,
     maxAttempts: 3,
   };
+}
+
+/**
+ * The SDK warns on stderr that its 2027 releases will need Node 22. preflight supports Node 20
+ * and its stderr is for the operator; the warning says nothing about this run.
+ */
+async function silenceNodeVersionWarning(): Promise<void> {
+  const { state } = await import("@aws-sdk/core/client");
+  state.warningEmitted = true;
 }
 
 async function profileCredentials(target: AwsTarget) {

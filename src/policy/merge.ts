@@ -7,8 +7,8 @@
 import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";
 import { own } from "../util/own.js";
-import type { PolicyPart } from "./compile.js";
 import { checkPredictionAndRestore } from "./check-restore.js";
+import type { PolicyPart } from "./compile.js";
 import { GlobError, globToRegExp } from "./glob.js";
 import { closest } from "./suggest.js";
 import type { Environment, Policy, Rule, RunSpec, SourceRef } from "./types.js";

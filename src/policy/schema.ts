@@ -28,11 +28,17 @@ const extractorSchema = z.strictObject({
 
 // An AWS account id is 12 digits; YAML reads an unquoted one as a number and drops leading zeros.
 const awsAccountId = z
-  .union([z.string().regex(/^\d{12}$/, "an AWS account id is 12 digits"), z.number().int().min(0).max(999_999_999_999)])
+  .union([
+    z.string().regex(/^\d{12}$/, "an AWS account id is 12 digits"),
+    z.number().int().min(0).max(999_999_999_999),
+  ])
   .transform((v) => String(v).padStart(12, "0"));
 
 const environmentExtractorSchema = extractorSchema.extend({
-  "aws-account": z.literal(true).optional().describe("the AWS account of the command's credentials (STS)"),
+  "aws-account": z
+    .literal(true)
+    .optional()
+    .describe("the AWS account of the command's credentials (STS)"),
 });
 
 const checkSchema = z.strictObject({
@@ -49,7 +55,11 @@ const stateSchema = z
     run: runSpec.optional(),
     "aws-ec2-security-groups": z
       .strictObject({
-        groups: z.array(nonEmpty).min(1).optional().describe("ids or names; default: the command's"),
+        groups: z
+          .array(nonEmpty)
+          .min(1)
+          .optional()
+          .describe("ids or names; default: the command's"),
         all: z.literal(true).optional().describe("every group in the account and region"),
       })
       .optional(),
@@ -116,7 +126,10 @@ export const ruleSchema = z.strictObject({
   state: z.array(stateSchema).optional(),
   expect: expectSchema.optional(),
   rollback: z
-    .union([z.enum(["auto", "prompt"]), z.strictObject({ run: runSpec, timeout: seconds.optional() })])
+    .union([
+      z.enum(["auto", "prompt"]),
+      z.strictObject({ run: runSpec, timeout: seconds.optional() }),
+    ])
     .optional(),
 });
 

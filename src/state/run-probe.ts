@@ -3,8 +3,8 @@
  * lines (each line an entry `{ line }`).
  */
 import type { Entry } from "../diff/types.js";
-import { redactOutput } from "../report/redact.js";
 import type { RunStateSpec } from "../policy/types.js";
+import { redactOutput } from "../report/redact.js";
 import { fillRunSpec } from "../run/fill.js";
 import { ProbeError, type StateKind } from "./types.js";
 

@@ -34,6 +34,8 @@ export type StatePrediction =
       notes: string[];
       /** Nothing will change whatever the state (a dry run, a call AWS refuses). */
       noChange: boolean;
+      /** What one entry is called ("grant"); default "entry". */
+      noun?: string;
     }
   | { kind: "unpredictable"; problem: string };
 
@@ -50,6 +52,8 @@ export interface UndoPlan {
 export interface UndoStep {
   entry: Entry;
   action: "re-created" | "removed" | "reverted";
+  /** What was done, in the kind's own words ("re-authorized", "revoked"). */
+  done: string;
   ok: boolean;
   /** Why it failed. */
   problem?: string;
@@ -63,7 +67,13 @@ export interface StateKind<S extends StateSpec = StateSpec> {
    * Predicts the command's change to this state from the before-snapshot (`before` is the
    * array `snapshot` returned); undefined when the command is not one this kind understands.
    */
-  predict?(spec: S, context: ProbeContext, before: readonly Entry[]): Promise<StatePrediction | undefined>;
+  predict?(
+    spec: S,
+    context: ProbeContext,
+    before: readonly Entry[],
+  ): Promise<StatePrediction | undefined>;
   /** Undoes entries one by one (`rollback: auto`); never throws for one entry's failure. */
   restore?(spec: S, context: ProbeContext, plan: UndoPlan): Promise<UndoStep[]>;
+  /** The commands a person would run to carry out `plan` by hand (when preflight may not). */
+  undoCommands?(spec: S, context: ProbeContext, plan: UndoPlan): string[];
 }

@@ -57,7 +57,7 @@ export function readSecurityGroupCall(
   files: { cwd: string; home?: string },
 ): CallReading | undefined {
   const line = readAwsCommandLine(argv);
-  if (!line || line.service !== "ec2" || !OPERATIONS.has(line.operation ?? "")) return undefined;
+  if (line?.service !== "ec2" || !OPERATIONS.has(line.operation ?? "")) return undefined;
   const operation = line.operation as Operation;
   try {
     return { kind: "call", call: buildCall(operation, line.options, files) };
@@ -223,10 +223,14 @@ function readPermissions(value: string, files: { cwd: string; home?: string }): 
   }
 }
 
-function cliInputJson(value: string, files: { cwd: string; home?: string }): Record<string, unknown> {
+function cliInputJson(
+  value: string,
+  files: { cwd: string; home?: string },
+): Record<string, unknown> {
   try {
     const data = JSON.parse(paramFile(value, files)) as unknown;
-    if (data && typeof data === "object" && !Array.isArray(data)) return data as Record<string, unknown>;
+    if (data && typeof data === "object" && !Array.isArray(data))
+      return data as Record<string, unknown>;
   } catch {
     // reported below
   }

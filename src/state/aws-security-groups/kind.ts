@@ -16,6 +16,7 @@ import { describeGroup } from "./describe.js";
 import type { Grant, GroupInfo } from "./grant.js";
 import { predictCall } from "./predict.js";
 import type { GroupSelection } from "./snapshot.js";
+import { undoCommands } from "./undo-commands.js";
 
 /**
  * The groups each snapshot covered, by the entries array it returned: a group with no grants
@@ -57,7 +58,8 @@ export const awsSecurityGroupsKind: StateKind<AwsSecurityGroupsStateSpec> = {
     let ruleGrants: Awaited<ReturnType<typeof import("./rule-ids.js").grantsOfRuleIds>> | undefined;
     if (call.ruleIds.length > 0) {
       const groupId =
-        call.groupId ?? groups.find((g) => call.groupName !== undefined && g.name === call.groupName)?.id;
+        call.groupId ??
+        groups.find((g) => call.groupName !== undefined && g.name === call.groupName)?.id;
       if (groupId) {
         const { aws, target } = connection(context);
         const { grantsOfRuleIds } = await import("./rule-ids.js");
@@ -94,6 +96,7 @@ export const awsSecurityGroupsKind: StateKind<AwsSecurityGroupsStateSpec> = {
       unmatched: change.unmatched.map((u) => ({ entry: u.grant, why: u.why })),
       notes: change.notes,
       noChange: call.dryRun || call.noChange !== undefined,
+      noun: "grant",
     };
   },
 
@@ -105,6 +108,10 @@ export const awsSecurityGroupsKind: StateKind<AwsSecurityGroupsStateSpec> = {
       describeError: (error) => describeAwsError(error, target),
     });
   },
+
+  undoCommands(_spec, context, plan) {
+    return undoCommands(plan, context.argv ?? []);
+  },
 };
 
 function connection(context: ProbeContext): { aws: AwsClients; target: AwsTarget } {
@@ -115,7 +122,10 @@ function connection(context: ProbeContext): { aws: AwsClients; target: AwsTarget
 const GROUP_ID = /^sg-[0-9a-zA-Z]+$/;
 
 /** The groups to snapshot: the policy's (templates filled), or those the command names. */
-export function selectionOf(spec: AwsSecurityGroupsStateSpec, context: ProbeContext): GroupSelection {
+export function selectionOf(
+  spec: AwsSecurityGroupsStateSpec,
+  context: ProbeContext,
+): GroupSelection {
   if (spec.all) return { ids: [], names: [], all: true };
   let values: string[];
   if (spec.groups.length > 0) {

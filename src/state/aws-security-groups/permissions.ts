@@ -51,7 +51,9 @@ export function grantsOfPermission(value: unknown): NamedGrant[] {
   }
   const rawProtocol = permission.IpProtocol;
   const protocol = canonicalProtocol(rawProtocol);
-  const ports = protocol ? canonicalPorts(protocol, permission.FromPort, permission.ToPort) : undefined;
+  const ports = protocol
+    ? canonicalPorts(protocol, permission.FromPort, permission.ToPort)
+    : undefined;
   const problem =
     protocol === undefined
       ? rawProtocol === undefined
@@ -72,7 +74,9 @@ export function grantsOfPermission(value: unknown): NamedGrant[] {
     const description = typeof item.Description === "string" ? item.Description : null;
     const written = typeof raw === "string" ? raw : "";
     const source = canonicalSource(kind, written);
-    const invalid = problem ?? (source === undefined ? `${JSON.stringify(raw ?? null)} is not a valid ${field}` : undefined);
+    const invalid =
+      problem ??
+      (source === undefined ? `${JSON.stringify(raw ?? null)} is not a valid ${field}` : undefined);
     grants.push({
       ...base,
       sourceKind: kind,
@@ -89,7 +93,8 @@ export function grantsOfPermission(value: unknown): NamedGrant[] {
     const description = typeof item.Description === "string" ? item.Description : null;
     const owner = typeof item.UserId === "string" ? item.UserId : undefined;
     const id = typeof item.GroupId === "string" && item.GroupId !== "" ? item.GroupId : undefined;
-    const name = typeof item.GroupName === "string" && item.GroupName !== "" ? item.GroupName : undefined;
+    const name =
+      typeof item.GroupName === "string" && item.GroupName !== "" ? item.GroupName : undefined;
     const invalid = problem ?? (id || name ? undefined : "a UserIdGroupPairs entry names no group");
     grants.push({
       ...base,
@@ -106,7 +111,8 @@ export function grantsOfPermission(value: unknown): NamedGrant[] {
       ...base,
       sourceKind: "cidr4",
       description: null,
-      invalid: problem ?? "it names no source (IpRanges, Ipv6Ranges, UserIdGroupPairs or PrefixListIds)",
+      invalid:
+        problem ?? "it names no source (IpRanges, Ipv6Ranges, UserIdGroupPairs or PrefixListIds)",
     });
   }
   return grants;

@@ -67,12 +67,16 @@ export function predictCall(input: PredictionInput): Prediction {
   else predictAuthorize(input, group, inGroup, change);
 
   if (call.noChange) change.notes.push(`nothing changes: ${call.noChange}`);
-  if (call.dryRun) change.notes.push("--dry-run: AWS only checks the permission and changes nothing");
+  if (call.dryRun)
+    change.notes.push("--dry-run: AWS only checks the permission and changes nothing");
   return { kind: "predicted", change };
 }
 
 /** The grants a prediction says will really change: none for a dry run or a call AWS refuses. */
-export function effectiveChange(change: PredictedChange, call?: SecurityGroupCall): {
+export function effectiveChange(
+  change: PredictedChange,
+  call?: SecurityGroupCall,
+): {
   removed: Grant[];
   added: Grant[];
 } {
@@ -112,7 +116,10 @@ function predictRevoke(
   const removed = new Map<string, Grant>();
   for (const named of input.call.grants) {
     if (named.invalid) {
-      change.unmatched.push({ grant: partial(named, group, input.call), why: `not valid: ${named.invalid}` });
+      change.unmatched.push({
+        grant: partial(named, group, input.call),
+        why: `not valid: ${named.invalid}`,
+      });
       continue;
     }
     const matches = inGroup.filter((g) => sameGrant(g, named));
@@ -123,9 +130,10 @@ function predictRevoke(
   }
   for (const ruleId of input.call.ruleIds) {
     const rule = input.ruleGrants?.get(ruleId);
-    const grant = rule && rule.group === group.id && rule.direction === input.call.direction
-      ? inGroup.find((g) => sameGrant(g, rule))
-      : undefined;
+    const grant =
+      rule && rule.group === group.id && rule.direction === input.call.direction
+        ? inGroup.find((g) => sameGrant(g, rule))
+        : undefined;
     if (grant) removed.set(grantId(grant), grant);
     else {
       change.unmatched.push({
@@ -138,7 +146,8 @@ function predictRevoke(
 
   // The Chargify pattern: several sources of one rule going at once.
   const byRule = new Map<string, Grant[]>();
-  for (const g of change.removed) byRule.set(permissionId(g), [...(byRule.get(permissionId(g)) ?? []), g]);
+  for (const g of change.removed)
+    byRule.set(permissionId(g), [...(byRule.get(permissionId(g)) ?? []), g]);
   for (const grants of byRule.values()) {
     if (grants.length < 2) continue;
     const sources = grants.map((g) => (g.sourceName ? `${g.sourceName} (${g.source})` : g.source));
@@ -162,7 +171,10 @@ function predictAuthorize(
   const added = new Map<string, Grant>();
   for (const named of input.call.grants) {
     if (named.invalid) {
-      change.unmatched.push({ grant: partial(named, group, input.call), why: `not valid: ${named.invalid}` });
+      change.unmatched.push({
+        grant: partial(named, group, input.call),
+        why: `not valid: ${named.invalid}`,
+      });
       continue;
     }
     const source = named.source ?? sourceIdByName(named.sourceGroupName!, input);

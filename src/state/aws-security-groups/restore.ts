@@ -17,6 +17,12 @@ import type { UndoPlan, UndoStep } from "../types.js";
 import type { Grant } from "./grant.js";
 import { permissionOfGrant } from "./permissions.js";
 
+const DONE: Record<UndoStep["action"], string> = {
+  "re-created": "re-authorized",
+  removed: "revoked",
+  reverted: "description restored",
+};
+
 export async function restoreGrants(
   client: EC2Client,
   plan: UndoPlan,
@@ -25,45 +31,37 @@ export async function restoreGrants(
   const steps: UndoStep[] = [];
   const how = options.abortSignal ? { abortSignal: options.abortSignal } : {};
   const send = async (entry: Grant, action: UndoStep["action"], call: () => Promise<unknown>) => {
+    const done = DONE[action];
     try {
       await call();
-      steps.push({ entry, action, ok: true });
+      steps.push({ entry, action, done, ok: true });
     } catch (error) {
-      steps.push({ entry, action, ok: false, problem: options.describeError(error) });
+      steps.push({ entry, action, done, ok: false, problem: options.describeError(error) });
     }
   };
   for (const entry of plan.restore as Grant[]) {
     const input = { GroupId: entry.group, IpPermissions: [permissionOfGrant(entry)] };
-    await send(
-      entry,
-      "re-created",
-      () =>
-        entry.direction === "ingress"
-          ? client.send(new AuthorizeSecurityGroupIngressCommand(input), how)
-          : client.send(new AuthorizeSecurityGroupEgressCommand(input), how),
+    await send(entry, "re-created", () =>
+      entry.direction === "ingress"
+        ? client.send(new AuthorizeSecurityGroupIngressCommand(input), how)
+        : client.send(new AuthorizeSecurityGroupEgressCommand(input), how),
     );
   }
   for (const entry of plan.remove as Grant[]) {
     const input = { GroupId: entry.group, IpPermissions: [permissionOfGrant(entry)] };
-    await send(
-      entry,
-      "removed",
-      () =>
-        entry.direction === "ingress"
-          ? client.send(new RevokeSecurityGroupIngressCommand(input), how)
-          : client.send(new RevokeSecurityGroupEgressCommand(input), how),
+    await send(entry, "removed", () =>
+      entry.direction === "ingress"
+        ? client.send(new RevokeSecurityGroupIngressCommand(input), how)
+        : client.send(new RevokeSecurityGroupEgressCommand(input), how),
     );
   }
   for (const { before } of plan.revert as { before: Grant; after: Grant }[]) {
     // Identity is equal, so only the description can differ; leaving it out removes it.
     const input = { GroupId: before.group, IpPermissions: [permissionOfGrant(before)] };
-    await send(
-      before,
-      "reverted",
-      () =>
-        before.direction === "ingress"
-          ? client.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand(input), how)
-          : client.send(new UpdateSecurityGroupRuleDescriptionsEgressCommand(input), how),
+    await send(before, "reverted", () =>
+      before.direction === "ingress"
+        ? client.send(new UpdateSecurityGroupRuleDescriptionsIngressCommand(input), how)
+        : client.send(new UpdateSecurityGroupRuleDescriptionsEgressCommand(input), how),
     );
   }
   return steps;

@@ -64,7 +64,9 @@ export async function snapshotSecurityGroups(
       `security group${missing.length === 1 ? "" : "s"} ${missing.join(", ")} not found (check the account, region and names)`,
     );
   }
-  const groups = [...byId.values()].sort((a, b) => (a.GroupId ?? "").localeCompare(b.GroupId ?? ""));
+  const groups = [...byId.values()].sort((a, b) =>
+    (a.GroupId ?? "").localeCompare(b.GroupId ?? ""),
+  );
   for (const g of groups) if (g.GroupId && g.GroupName) options.names.set(g.GroupId, g.GroupName);
 
   const grants = groups.flatMap(grantsOfGroup);
@@ -113,7 +115,9 @@ async function nameSourceGroups(
 ): Promise<void> {
   const unknown = [
     ...new Set(
-      grants.filter((g) => g.sourceKind === "sg" && !options.names.has(g.source)).map((g) => g.source),
+      grants
+        .filter((g) => g.sourceKind === "sg" && !options.names.has(g.source))
+        .map((g) => g.source),
     ),
   ];
   for (let i = 0; i < unknown.length; i += FILTER_VALUES) {
@@ -162,7 +166,8 @@ function unfold(group: SecurityGroup, direction: Direction, permissions: IpPermi
         ...extra,
       });
     };
-    for (const r of p.IpRanges ?? []) add("cidr4", r.CidrIp, { description: r.Description ?? null });
+    for (const r of p.IpRanges ?? [])
+      add("cidr4", r.CidrIp, { description: r.Description ?? null });
     for (const r of p.Ipv6Ranges ?? [])
       add("cidr6", r.CidrIpv6, { description: r.Description ?? null });
     for (const r of p.PrefixListIds ?? [])
