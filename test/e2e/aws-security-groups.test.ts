@@ -46,7 +46,7 @@ async function preflight(
   const result = await ws.run(
     ["--policy", POLICY, "--report", ws.reportFile, ...options, "--", ...command],
     {
-      env: { ...moto.env, PATH: `${ws.bin}:${moto.toolDir}:${ws.env.PATH}`, ...env },
+      env: { ...moto.env, PATH: `${ws.bin}:${moto.toolPath}:${ws.env.PATH}`, ...env },
       timeoutMs: 60_000,
     },
   );
@@ -307,7 +307,10 @@ describe("security groups: failing closed and the plan", () => {
         "--cidr",
         "10.20.1.7/24",
       ],
-      { env: { ...moto.env, PATH: `${ws.bin}:${moto.toolDir}:${ws.env.PATH}` }, timeoutMs: 60_000 },
+      {
+        env: { ...moto.env, PATH: `${ws.bin}:${moto.toolPath}:${ws.env.PATH}` },
+        timeoutMs: 60_000,
+      },
     );
 
     // Without --confirm the run stops at 68, after the plan showed the prediction.

@@ -27,8 +27,8 @@ export interface Moto {
   endpoint: string;
   /** Variables for a run against this server (credentials, region, endpoint, config files). */
   env: Record<string, string>;
-  /** The folder holding `aws` and `moto_server`, to put on a run's PATH. */
-  toolDir: string;
+  /** The folders holding `aws` and `moto_server`, to put first on a run's PATH. */
+  toolPath: string;
   ec2: EC2Client;
   /** The API actions moto received since the last call (needs `record: true`), e.g. ["DescribeSecurityGroups"]. */
   takeActions(): string[];
@@ -36,11 +36,11 @@ export interface Moto {
 }
 
 /**
- * Where `aws` and `moto_server` really are. A pyenv shim on PATH would re-resolve the Python
- * version on every call (and from the test's temporary HOME), so the interpreter's own bin
- * folder is used when it holds both.
+ * The folder a tool really lives in. A pyenv shim on PATH would re-resolve the Python version
+ * on every call (and from the test's temporary HOME), so the interpreter's own bin folder is
+ * preferred when it holds the tool.
  */
-export function awsToolDir(): string {
+export function toolDir(tool: "aws" | "moto_server"): string {
   const python = spawnSync(
     "python3",
     ["-c", "import sys,os;print(os.path.dirname(sys.executable))"],
@@ -48,14 +48,15 @@ export function awsToolDir(): string {
       encoding: "utf8",
     },
   );
-  const candidates = [python.stdout?.trim()];
-  const which = spawnSync("sh", ["-c", "command -v moto_server"], { encoding: "utf8" });
-  if (which.stdout?.trim()) candidates.push(dirname(which.stdout.trim()));
-  for (const dir of candidates) {
-    if (dir && existsSync(join(dir, "moto_server")) && existsSync(join(dir, "aws"))) return dir;
-  }
+  const which = spawnSync("sh", ["-c", `command -v ${tool}`], { encoding: "utf8" });
+  const candidates = [
+    python.stdout?.trim(),
+    which.stdout?.trim() ? dirname(which.stdout.trim()) : "",
+  ];
+  const found = candidates.find((dir) => dir && existsSync(join(dir, tool)));
+  if (found) return found;
   throw new Error(
-    "moto_server and aws were not found: install them with `pip install 'moto[server]' awscli` (.ci/run does)",
+    `${tool} was not found: install it with pip install 'moto[server]' awscli (.ci/run does)`,
   );
 }
 
@@ -76,13 +77,14 @@ async function freePort(): Promise<number> {
 
 /** Starts moto_server and waits until it answers. */
 export async function startMoto(options: { record?: boolean } = {}): Promise<Moto> {
-  const toolDir = awsToolDir();
+  const motoDir = toolDir("moto_server");
+  const toolPath = [...new Set([toolDir("aws"), motoDir])].join(":");
   const folder = mkdtempSync(join(tmpdir(), "preflight-moto-"));
   const recording = join(folder, "recording.jsonl");
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
-    join(toolDir, "moto_server"),
+    join(motoDir, "moto_server"),
     ["-H", "127.0.0.1", "-p", String(port)],
     {
       stdio: ["ignore", "ignore", "pipe"],
@@ -137,7 +139,7 @@ export async function startMoto(options: { record?: boolean } = {}): Promise<Mot
   return {
     endpoint,
     env,
-    toolDir,
+    toolPath,
     ec2,
     takeActions() {
       if (!existsSync(recording)) return [];
