@@ -7,6 +7,8 @@
 import { chmodSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAwsClients } from "../../src/aws/clients.js";
+import { awsSecurityGroupsKind } from "../../src/state/aws-security-groups/kind.js";
 import { REPO_ROOT } from "../helpers/exec.js";
 import {
   createIncidentGroups,
@@ -320,5 +322,53 @@ describe("security groups: failing closed and the plan", () => {
     expect(plan.exitCode).toBe(68);
     expect(plan.stderr).toContain('- ingress tcp 5432 from 10.20.1.0/24 "app subnet"');
     expect((await ingress(moto.ec2, g.db)).some((p) => p.FromPort === 5432)).toBe(true);
+  });
+});
+
+describe("the SDK against moto, without the CLI", () => {
+  const spec = {
+    kind: "aws-ec2-security-groups" as const,
+    name: "groups",
+    groups: ["db"],
+    all: false,
+    key: [],
+    timeoutMs: 20_000,
+    readOnly: true,
+    source: { file: "p.yaml", line: 1, column: 1 },
+  };
+  const context = (vars: Record<string, string>, calls: string[] = []) => ({
+    runner: {
+      capture: async () => ({ exitCode: 0, stdout: "", stderr: "" }),
+      runInherited: async () => ({ exitCode: 0 }),
+    },
+    lookup: () => undefined,
+    env: vars,
+    cwd: REPO_ROOT,
+    argv: ["./close-scanner-access.sh"],
+    aws: createAwsClients({ onCall: (operation) => calls.push(operation) }),
+  });
+
+  it("snapshots by group name, counting calls through the SDK middleware", async () => {
+    const g = await createIncidentGroups(moto.ec2);
+    const calls: string[] = [];
+    const ctx = context(moto.env, calls);
+    const grants = await awsSecurityGroupsKind.snapshot({ ...spec, groups: [g.db] }, ctx);
+    await awsSecurityGroupsKind.snapshot({ ...spec, groups: [g.db] }, ctx);
+    expect(grants.filter((e) => e.protocol === "icmp").map((e) => e.sourceName)).toEqual([
+      ...(g.peers < g.scanner ? ["db-peers", "scanner"] : ["scanner", "db-peers"]),
+    ]);
+    expect(calls).toEqual([
+      "DescribeSecurityGroupsCommand",
+      "DescribeSecurityGroupsCommand",
+      "DescribeSecurityGroupsCommand",
+    ]);
+    const named = await awsSecurityGroupsKind.snapshot(spec, ctx);
+    expect(new Set(named.map((e) => e.groupName))).toEqual(new Set(["db"]));
+  });
+
+  it("fails closed without a region", async () => {
+    const { AWS_DEFAULT_REGION: _region, ...vars } = moto.env;
+    const ctx = context({ ...vars, AWS_CONFIG_FILE: join(REPO_ROOT, "no-such-config") });
+    await expect(awsSecurityGroupsKind.snapshot(spec, ctx)).rejects.toThrow(/no AWS region/);
   });
 });
