@@ -175,13 +175,11 @@ describe("environment from the AWS account", () => {
 
   it("refuses (66) when STS cannot say, and touches nothing", async () => {
     fake = fakeAws(incidentGroups());
-    fake.sts
-      .on(GetCallerIdentityCommand)
-      .rejects(
-        Object.assign(new Error("The security token included in the request is invalid."), {
-          name: "InvalidClientTokenId",
-        }),
-      );
+    fake.sts.on(GetCallerIdentityCommand).rejects(
+      Object.assign(new Error("The security token included in the request is invalid."), {
+        name: "InvalidClientTokenId",
+      }),
+    );
     const { result, ran } = await run(REVOKE_SCANNER);
     expect(result.outcome).toBe("blocked");
     expect(result.message).toBe(

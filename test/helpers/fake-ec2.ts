@@ -106,7 +106,8 @@ export function applyPermission(
   p: IpPermission,
   action: "add" | "remove",
 ): void {
-  const list = (group[direction] ??= []);
+  group[direction] ??= [];
+  const list = group[direction];
   let target = list.find(
     (q) => q.IpProtocol === p.IpProtocol && q.FromPort === p.FromPort && q.ToPort === p.ToPort,
   );
