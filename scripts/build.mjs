@@ -22,8 +22,28 @@ const common = {
   logLevel: "warning",
 };
 
+// The AWS parts (reading aws commands, security-group snapshots and predictions, the account
+// lookup) are their own file, dist/aws.cjs, required only when a rule needs them: the
+// command line's bundle stays the size every `preflight -- CMD` has to parse.
+const awsModulesApart = {
+  name: "aws-modules-apart",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/modules\.js$/ }, (args) =>
+      args.importer.endsWith("src/aws/lazy.ts") ? { path: "./aws.cjs", external: true } : undefined,
+    );
+  },
+};
+
 await build({
   ...common,
+  entryPoints: ["src/aws/modules.ts"],
+  format: "cjs",
+  outfile: "dist/aws.cjs",
+});
+
+await build({
+  ...common,
+  plugins: [awsModulesApart],
   entryPoints: ["src/index.ts"],
   format: "cjs",
   outfile: "dist/cli.cjs",

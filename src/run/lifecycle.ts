@@ -4,6 +4,7 @@
  * part (checks, snapshots, plan, confirmation, execution, verification, rollback), which is
  * loaded only then. It returns data; rendering and the exit code are decided at the edge.
  */
+import { loadAwsModules } from "../aws/lazy.js";
 import type { AccountRequest } from "./aws-accounts.js";
 import { evaluateCommand } from "./evaluate.js";
 import { finishRun } from "./finish.js";
@@ -33,7 +34,7 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
   if (accountRequests.length > 0) {
     // A rule reads the AWS account: ask STS, then decide again knowing it.
     ports.presenter.progress("asking AWS which account the command would change");
-    const { lookUpAccounts } = await import("./aws-accounts.js");
+    const { lookUpAccounts } = await loadAwsModules();
     evaluation = evaluate(await lookUpAccounts(accountRequests, ports.aws));
   }
   const result = initialResult(input, evaluation, started);

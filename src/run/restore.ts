@@ -81,7 +81,9 @@ export async function restoreGuards(
     }
   }
 
-  const commands = jobs.flatMap((j) => j.kind.undoCommands?.(j.spec, j.context, j.plan) ?? []);
+  const commands: string[] = [];
+  for (const j of jobs)
+    commands.push(...((await j.kind.undoCommands?.(j.spec, j.context, j.plan)) ?? []));
   const asking = jobs.filter((j) => j.guard.rule.restore === "prompt");
   if (asking.length > 0) {
     const refusal = await askFirst(asking, options);

@@ -75,5 +75,5 @@ export interface StateKind<S extends StateSpec = StateSpec> {
   /** Undoes entries one by one (`rollback: auto`); never throws for one entry's failure. */
   restore?(spec: S, context: ProbeContext, plan: UndoPlan): Promise<UndoStep[]>;
   /** The commands a person would run to carry out `plan` by hand (when preflight may not). */
-  undoCommands?(spec: S, context: ProbeContext, plan: UndoPlan): string[];
+  undoCommands?(spec: S, context: ProbeContext, plan: UndoPlan): Promise<string[]>;
 }

@@ -237,7 +237,7 @@ describe("restore", () => {
     const after = (await kind.snapshot(spec(), ctx)) as Grant[];
     expect(after.find((g) => g.sourceName === "db-peers")?.description).toBe("db peers ping");
     expect(
-      kind.undoCommands!(spec(), ctx, { restore: [peers], remove: [stray], revert: [] }),
+      await kind.undoCommands!(spec(), ctx, { restore: [peers], remove: [stray], revert: [] }),
     ).toEqual([
       `aws ec2 authorize-security-group-ingress --group-id sg-db --ip-permissions '[{"IpProtocol":"icmp","FromPort":-1,"ToPort":-1,"UserIdGroupPairs":[{"GroupId":"sg-peers","UserId":"123456789012","Description":"db peers ping"}]}]'`,
       `aws ec2 revoke-security-group-ingress --group-id sg-db --ip-permissions '[{"IpProtocol":"tcp","FromPort":5432,"ToPort":5432,"IpRanges":[{"CidrIp":"0.0.0.0/0"}]}]'`,

@@ -109,7 +109,7 @@ export const awsSecurityGroupsKind: StateKind<AwsSecurityGroupsStateSpec> = {
     });
   },
 
-  undoCommands(_spec, context, plan) {
+  async undoCommands(_spec, context, plan) {
     return undoCommands(plan, context.argv ?? []);
   },
 };
