@@ -215,6 +215,24 @@ describe("the predicted change", () => {
     expect(icmpSources()).toEqual(["sg-peers", "sg-scanner"]);
   });
 
+  it("refuses a command it cannot read when the rule needs a prediction (66)", async () => {
+    fake = fakeAws(incidentGroups());
+    const { result, ran } = await run([
+      ...REVOKE_SCANNER.slice(0, 5),
+      "--ip-permissions",
+      "file:///no/such.json",
+    ]);
+    expect(result.outcome).toBe("blocked");
+    expect(result.message).toMatch(
+      /^preflight cannot predict what this command will change, and the policy requires a prediction/,
+    );
+    expect(result.message).toContain("cannot read file:///no/such.json (ENOENT)");
+    expect(result.predicted?.unpredictable).toEqual([
+      { rule: "sg-revoke", state: "groups", problem: "cannot read file:///no/such.json (ENOENT)" },
+    ]);
+    expect(ran).toEqual([]);
+  });
+
   it("does not block a dry run, which changes nothing", async () => {
     fake = fakeAws(incidentGroups());
     const { result, ran } = await run([

@@ -14,7 +14,7 @@ import { finishRun } from "./finish.js";
 import { type Guard, guardsOf } from "./guards.js";
 import { describeExit, type Outcome } from "./outcome.js";
 import type { RunInput, RunPorts } from "./ports.js";
-import { describeViolations, mergeRollbacks } from "./prediction-outcome.js";
+import { blockedByPrediction, mergeRollbacks } from "./prediction-outcome.js";
 import {
   type GuardPrediction,
   predictChanges,
@@ -113,11 +113,8 @@ export async function runGuarded(
   const forbidden = predictedViolations(predictions, expectations);
   if (forbidden.length > 0) {
     result.violations = forbidden;
-    return finish(
-      "blocked",
-      `the predicted change breaks the policy, so nothing was run: ${describeViolations(forbidden)}`,
-      "change only what the policy allows (for a security group, revoke just the one grant, e.g. --source-group or one IpPermission with one source), or change the policy through review",
-    );
+    const { message, hint } = blockedByPrediction(forbidden);
+    return finish("blocked", message, hint);
   }
 
   // Before asking anyone to type "production": a protected run with no audit record must not start.

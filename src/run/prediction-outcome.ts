@@ -14,6 +14,23 @@ export function describeViolations(violations: readonly Violation[]): string {
     .join("; ");
 }
 
+/** Why a run was refused over its prediction, and what to do: a predicted violation, or no prediction where the rule needs one. */
+export function blockedByPrediction(violations: readonly Violation[]): {
+  message: string;
+  hint: string;
+} {
+  if (violations.every((v) => v.expectation.startsWith("predicted.") && v.entries.length === 0)) {
+    return {
+      message: `preflight cannot predict what this command will change, and the policy requires a prediction, so nothing was run: ${describeViolations(violations)}`,
+      hint: "write the command in a form preflight reads (--protocol/--port/--cidr/--source-group, or --ip-permissions as JSON or shorthand), or change the policy through review",
+    };
+  }
+  return {
+    message: `the predicted change breaks the policy, so nothing was run: ${describeViolations(violations)}`,
+    hint: "change only what the policy allows (for a security group, revoke just the one grant, e.g. --source-group or one IpPermission with one source), or change the policy through review",
+  };
+}
+
 export type MergedRollback = RollbackResult &
   Partial<Pick<RestoreOutcome, "summary" | "entries" | "commands">>;
 
