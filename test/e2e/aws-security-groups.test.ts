@@ -4,7 +4,7 @@
  * Security group `db` allows ICMP from [scanner, db-peers] — one rule, two sources — and
  * moto's account is the policy's production account.
  */
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAwsClients } from "../../src/aws/clients.js";
@@ -371,4 +371,13 @@ describe("the SDK against moto, without the CLI", () => {
     const ctx = context({ ...vars, AWS_CONFIG_FILE: join(REPO_ROOT, "no-such-config") });
     await expect(awsSecurityGroupsKind.snapshot(spec, ctx)).rejects.toThrow(/no AWS region/);
   });
+});
+
+it("keeps the AWS SDK and the security-group code out of the bundle every command loads", () => {
+  const cli = readFileSync(join(REPO_ROOT, "dist", "cli.cjs"), "utf8");
+  const aws = readFileSync(join(REPO_ROOT, "dist", "aws.cjs"), "utf8");
+  expect(cli).not.toContain("@aws-sdk");
+  expect(cli).not.toContain("DescribeSecurityGroups");
+  expect(cli).toContain('import("./aws.cjs")');
+  expect(aws).toContain('require("@aws-sdk/client-ec2")');
 });
