@@ -35,6 +35,25 @@ const policyToolsApart = {
   },
 };
 
+// The AWS parts (reading aws commands, security-group snapshots and predictions, the account
+// lookup) are their own file, dist/aws.cjs, required only when a rule needs them: the
+// command line's bundle stays the size every `preflight -- CMD` has to parse.
+const awsModulesApart = {
+  name: "aws-modules-apart",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/modules\.js$/ }, (args) =>
+      args.importer.endsWith("src/aws/lazy.ts") ? { path: "./aws.cjs", external: true } : undefined,
+    );
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: ["src/aws/modules.ts"],
+  format: "cjs",
+  outfile: "dist/aws.cjs",
+});
+
 await build({
   ...common,
   entryPoints: ["src/index.ts"],
@@ -44,12 +63,13 @@ await build({
   // CommonJS has __filename instead.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { "import.meta.url": "__importMetaUrl" },
-  plugins: [policyToolsApart],
+  plugins: [awsModulesApart, policyToolsApart],
 });
 
 await build({
   ...common,
   entryPoints: ["src/cli/policy-tools.ts"],
+  plugins: [awsModulesApart],
   format: "cjs",
   outfile: "dist/policy-tools.cjs",
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

@@ -4,6 +4,7 @@
  * small set of files; the benchmark and other tools import this.
  */
 
+export { createAwsClients } from "./aws/clients.js";
 export { diffSnapshots } from "./diff/diff.js";
 export { verifyExpectations } from "./diff/expect.js";
 export type { Snapshot, StateDiff, Violation } from "./diff/types.js";
@@ -12,3 +13,4 @@ export { matchRules } from "./policy/match.js";
 export { runPolicyTests } from "./policy/test-cases.js";
 export type { Policy, Rule } from "./policy/types.js";
 export { evaluateCommand } from "./run/evaluate.js";
+export { awsSecurityGroupsKind } from "./state/aws-security-groups/kind.js";

@@ -5,6 +5,7 @@
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { resolveAuditLogPath } from "../audit/path.js";
+import { createAwsClients } from "../aws/clients.js";
 import { PolicyError, UsageError } from "../errors.js";
 import { createAuditSink } from "../io/audit-sink.js";
 import { chalkFor, createPresenter } from "../io/presenter.js";
@@ -44,6 +45,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
     host: hostname(),
     interactive: ctx.interactive,
     ci: Boolean(ctx.env.CI),
+    home: ctx.home,
   };
 
   const interruption = recordInterruptionsUntilStart((signal) => {
@@ -98,6 +100,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
         presenter: createPresenter({ cwd: ctx.cwd, color, write: ctx.stderr, quiet: options.json }),
         audit,
         now: () => new Date(),
+        aws: createAwsClients(),
       },
     );
   } catch (error) {

@@ -8,6 +8,10 @@ export function describeExpectations(expect: Expectations): string {
     describeChange(kind, expect[kind]),
   );
   for (const selector of expect.unchanged) parts.push(`unchanged: ${describeSelector(selector)}`);
+  if (expect.predicted)
+    parts.push(
+      `predicted: ${expect.predicted === "exact" ? "exactly as predicted" : "within the prediction"}`,
+    );
   return parts.join("; ");
 }
 

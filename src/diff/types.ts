@@ -39,6 +39,8 @@ export interface Violation {
   message: string;
   entries: (DiffEntry | ChangedEntry)[];
   rule?: string;
+  /** Found in the predicted change, before the command ran. */
+  predicted?: boolean;
 }
 
 export function emptyDiff(): StateDiff {

@@ -26,6 +26,9 @@ export interface ResolvedEnvironment {
   target?: string;
 }
 
+/** What STS said about the account a command's credentials belong to (or why it could not). */
+export type AccountAnswer = { account: string } | { error: string };
+
 export type EnvironmentResolution =
   | { ok: true; environment: ResolvedEnvironment }
   | { ok: false; contradiction: string; hint: string; detected?: ResolvedEnvironment };
@@ -38,15 +41,30 @@ export function resolveEnvironment(input: {
   argv: readonly string[];
   vars: Record<string, string | undefined>;
   intended?: string;
+  /** The AWS account, for rules whose environment is `aws-account: true`. */
+  account?: AccountAnswer;
 }): EnvironmentResolution {
-  const { policy } = input;
+  const { policy, account } = input;
+  if (account && "error" in account && input.rules.some((r) => r.environment?.awsAccount)) {
+    return {
+      ok: false,
+      contradiction: `preflight could not find out which AWS account this command would change: ${account.error}`,
+      hint: "check the command's credentials, profile, region and endpoint (preflight asks STS GetCallerIdentity with the same ones); an account that cannot be identified is never treated as safe",
+    };
+  }
+  // Profiles and names can lie; the account cannot: where a rule reads it, its other signals are not needed.
   const values = dedupe(
     input.rules.flatMap((rule) =>
-      rule.environment ? extractValues(rule.environment, input.argv, input.vars) : [],
+      rule.environment && !(rule.environment.awsAccount && account)
+        ? extractValues(rule.environment, input.argv, input.vars)
+        : [],
     ),
   );
 
   let detected: ResolvedEnvironment[] = values.map((v) => fromTarget(policy, v));
+  if (account && "account" in account && input.rules.some((r) => r.environment?.awsAccount)) {
+    detected.unshift(fromAccount(policy, account.account));
+  }
   if (detected.length === 0) {
     detected = environmentsFromVars(policy, input.vars).map(({ env, source }) =>
       known(env, source),
@@ -105,6 +123,21 @@ function fromTarget(policy: Policy, value: TargetValue): ResolvedEnvironment {
     color: "magenta",
     source: value.source,
     target: value.value,
+  };
+}
+
+/** The environment whose `match.aws-account` lists the account; unknown (and protected) otherwise. */
+function fromAccount(policy: Policy, account: string): ResolvedEnvironment {
+  const envs = Object.values(policy.environments).filter((e) => e.awsAccounts?.includes(account));
+  const env = envs.find((e) => e.protected) ?? envs[0];
+  if (env) return { ...known(env, "AWS account"), target: account };
+  return {
+    name: account,
+    known: false,
+    protected: true,
+    color: "magenta",
+    source: "AWS account",
+    target: account,
   };
 }
 

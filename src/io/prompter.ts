@@ -28,6 +28,18 @@ export function createTerminalPrompter(): ProcedurePrompter {
         return undefined;
       }
     },
+    async confirmRollback(summary) {
+      const { confirm } = await import("@inquirer/prompts");
+      try {
+        process.stderr.write(`${summary.split("\n").slice(0, -1).join("\n")}\n`);
+        return await confirm(
+          { message: summary.split("\n").at(-1) ?? "Undo?", default: false },
+          { output: process.stderr },
+        );
+      } catch {
+        return false;
+      }
+    },
     async askReason() {
       const { input } = await import("@inquirer/prompts");
       try {

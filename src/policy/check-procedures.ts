@@ -93,7 +93,7 @@ function checkProcedure(
     ...[...step.checks, ...step.verify].flatMap((c) =>
       checkTemplates(c).map((spec) => ({ at: c.source, spec })),
     ),
-    ...step.state.map((s) => ({ at: s.source, spec: s.run })),
+    ...step.state.map((s) => ({ at: s.source, spec: s.kind === "run" ? s.run : s.groups })),
     ...(step.run !== undefined ? [{ at: step.source, spec: step.run }] : []),
     ...(step.undo !== undefined ? [{ at: step.source, spec: step.undo }] : []),
   ]);

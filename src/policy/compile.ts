@@ -4,6 +4,7 @@
  * that span them live in `merge.ts`.
  */
 import type { Document, LineCounter } from "yaml";
+import { GRANT_KEY } from "../state/aws-security-groups/grant.js";
 import { type CheckUse, compileCheck } from "./compile-check.js";
 import { compileProcedures, type PartProcedure } from "./compile-procedure.js";
 import { positionOf, positionOfKey } from "./positions.js";
@@ -74,6 +75,9 @@ export function compilePolicyFile(
       ...(env.description !== undefined && { description: env.description }),
       targets: list(env.match?.target),
       vars: env.match?.vars ?? {},
+      ...(env.match?.["aws-account"] !== undefined && {
+        awsAccounts: list(env.match["aws-account"]),
+      }),
       // The name's own line, which is where a reader looks for an environment.
       source: { file, ...positionOfKey(doc, lc, ["environments"], name) },
     };
@@ -88,6 +92,7 @@ export function compilePolicyFile(
     command: t.command,
     vars: t.vars ?? {},
     ...(t.env !== undefined && { env: t.env }),
+    ...(t["aws-account"] !== undefined && { awsAccount: t["aws-account"] }),
     expect: t.expect,
     source: at("tests", i),
   }));
@@ -127,7 +132,12 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
     source: at(),
     commands: list(rule.match.command),
     args: rule.match.args ?? [],
-    ...(rule.environment && { environment: compileExtractor(rule.environment) }),
+    ...(rule.environment && {
+      environment: {
+        ...compileExtractor(rule.environment),
+        ...(rule.environment["aws-account"] && { awsAccount: true }),
+      },
+    }),
     ...(rule.resource && { resource: compileExtractor(rule.resource) }),
     namedArgs,
     ...(rule.decision !== undefined && {
@@ -141,26 +151,40 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
     verify: (rule.verify ?? []).map((c, i) => compileCheck(c, at("verify", i))),
     state: (rule.state ?? []).map((s, i) => compileState(s, at("state", i))),
     ...(rule.expect && { expect: compileExpect(rule.expect, at("expect")) }),
-    ...(rule.rollback && {
+    ...(typeof rule.rollback === "object" && {
       rollback: { run: runSpec(rule.rollback.run), timeoutMs: toMs(rule.rollback.timeout) },
     }),
+    ...(typeof rule.rollback === "string" && { restore: rule.rollback }),
   };
 }
 
 type StateInput = NonNullable<RuleInput["state"]>[number];
 type ExpectInput = NonNullable<RuleInput["expect"]>;
 
-/** A state probe as written, normalised. */
+/** A state probe as written (in a rule or a procedure step), normalised. */
 export function compileState(s: StateInput, source: SourceRef): StateSpec {
-  return {
-    kind: "run" as const,
+  const common = {
     name: s.name,
-    run: runSpec(s.run),
-    format: s.format ?? "json",
-    key: s.key ?? (s.format === "lines" ? ["line"] : []),
     timeoutMs: toMs(s.timeout),
     readOnly: s["read-only"] ?? true,
     source,
+  };
+  const aws = s["aws-ec2-security-groups"];
+  if (aws) {
+    return {
+      kind: "aws-ec2-security-groups",
+      ...common,
+      groups: aws.groups ?? [],
+      all: aws.all ?? false,
+      key: [...GRANT_KEY],
+    };
+  }
+  return {
+    kind: "run",
+    ...common,
+    run: runSpec(s.run!),
+    format: s.format ?? "json",
+    key: s.key ?? (s.format === "lines" ? ["line"] : []),
   };
 }
 
@@ -171,6 +195,7 @@ export function compileExpect(e: ExpectInput, source: SourceRef): Expectations {
     removed: compileChange(e.removed),
     changed: compileChange(e.changed),
     unchanged: (e.unchanged ?? []).map(compileSelector),
+    ...(e.predicted && { predicted: e.predicted }),
     source,
   };
 }

@@ -9,6 +9,7 @@ import { placeholdersIn } from "../command/template.js";
 import type { PolicyProblem } from "../errors.js";
 import { own } from "../util/own.js";
 import { mergeProcedures } from "./check-procedures.js";
+import { checkPredictionAndRestore } from "./check-restore.js";
 import type { PolicyPart } from "./compile.js";
 import { GlobError, globToRegExp } from "./glob.js";
 import { collectNamedChecks, resolveCheckUses } from "./named-checks.js";
@@ -102,6 +103,7 @@ function checkRule(
   report: Report,
   locate: Locate,
 ): void {
+  checkPredictionAndRestore(rule, report);
   for (const [k, p] of rule.commands.entries())
     checkGlob(p, locate(["match", "command", k]), report);
   for (const [k, p] of rule.args.entries()) checkGlob(p, locate(["match", "args", k]), report);
@@ -148,7 +150,12 @@ function checkRule(
           templates.push({ at: c.source, text });
     }
   }
-  for (const [i, s] of rule.state.entries()) addRun(["state", i, "run"], s.run);
+  for (const [i, s] of rule.state.entries()) {
+    if (s.kind === "run") addRun(["state", i, "run"], s.run);
+    else
+      for (const [k, text] of s.groups.entries())
+        templates.push({ at: locate(["state", i, s.kind, "groups", k]), text });
+  }
   if (rule.rollback) addRun(["rollback", "run"], rule.rollback.run);
   if (rule.expect) {
     for (const kind of ["added", "removed", "changed"] as const) {

@@ -87,6 +87,11 @@ const KNOWN_KEYS = [
   "method",
   "bearer-env",
   "headers-env",
+  "aws-ec2-security-groups",
+  "aws-account",
+  "groups",
+  "all",
+  "predicted",
 ];
 
 export function issuesToProblems(

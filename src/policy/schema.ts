@@ -45,14 +45,61 @@ const extractorSchema = z.strictObject({
 // Check kinds (run, tls, http, use) have their own module; procedures reuse it.
 const checkSchema = ruleCheckSchema;
 
-const stateSchema = z.strictObject({
-  name: nonEmpty,
-  run: runSpec,
-  format: z.enum(["json", "lines"]).optional(),
-  key: z.array(nonEmpty).optional(),
-  timeout: seconds.optional(),
-  "read-only": z.boolean().optional(),
+// An AWS account id is 12 digits; YAML reads an unquoted one as a number and drops leading zeros.
+const awsAccountId = z
+  .union([
+    z.string().regex(/^\d{12}$/, "an AWS account id is 12 digits"),
+    z.number().int().min(0).max(999_999_999_999),
+  ])
+  .transform((v) => String(v).padStart(12, "0"));
+
+const environmentExtractorSchema = extractorSchema.extend({
+  "aws-account": z
+    .literal(true)
+    .optional()
+    .describe("the AWS account of the command's credentials (STS)"),
 });
+
+const stateSchema = z
+  .strictObject({
+    name: nonEmpty,
+    run: runSpec.optional(),
+    "aws-ec2-security-groups": z
+      .strictObject({
+        groups: z
+          .array(nonEmpty)
+          .min(1)
+          .optional()
+          .describe("ids or names; default: the command's"),
+        all: z.literal(true).optional().describe("every group in the account and region"),
+      })
+      .optional(),
+    format: z.enum(["json", "lines"]).optional(),
+    key: z.array(nonEmpty).optional(),
+    timeout: seconds.optional(),
+    "read-only": z.boolean().optional(),
+  })
+  .superRefine((s, ctx) => {
+    const aws = s["aws-ec2-security-groups"];
+    if ((s.run === undefined) === (aws === undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        message: "a state probe needs exactly one of run or aws-ec2-security-groups",
+      });
+    } else if (aws && (s.format !== undefined || s.key !== undefined)) {
+      ctx.addIssue({
+        code: "custom",
+        path: [s.format !== undefined ? "format" : "key"],
+        message: "aws-ec2-security-groups has its own format and key (the grant's identity)",
+      });
+    } else if (aws?.groups && aws.all) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["aws-ec2-security-groups"],
+        message: "give either groups or all: true, not both",
+      });
+    }
+  });
 
 const selectorSchema = z.record(nonEmpty, z.union([z.string(), z.number(), z.boolean()]));
 
@@ -70,6 +117,7 @@ const expectSchema = z.strictObject({
   removed: changeSchema.optional(),
   changed: changeSchema.optional(),
   unchanged: z.array(selectorSchema).optional(),
+  predicted: z.enum(["exact", "subset"]).optional(),
 });
 
 export const ruleSchema = z.strictObject({
@@ -80,7 +128,7 @@ export const ruleSchema = z.strictObject({
     command: oneOrMany,
     args: z.array(nonEmpty).optional(),
   }),
-  environment: extractorSchema.optional(),
+  environment: environmentExtractorSchema.optional(),
   resource: extractorSchema.optional(),
   args: z.record(identifier, extractorSchema).optional(),
   decision: z.union([decisionSchema, z.record(nonEmpty, decisionSchema)]).optional(),
@@ -89,7 +137,12 @@ export const ruleSchema = z.strictObject({
   verify: z.array(checkSchema).optional().describe("checks run after the command"),
   state: z.array(stateSchema).optional(),
   expect: expectSchema.optional(),
-  rollback: z.strictObject({ run: runSpec, timeout: seconds.optional() }).optional(),
+  rollback: z
+    .union([
+      z.enum(["auto", "prompt"]),
+      z.strictObject({ run: runSpec, timeout: seconds.optional() }),
+    ])
+    .optional(),
   lint: lintSchema.optional(),
 });
 
@@ -101,6 +154,7 @@ const environmentSchema = z.strictObject({
     .strictObject({
       target: oneOrMany.optional(),
       vars: z.record(nonEmpty, nonEmpty).optional(),
+      "aws-account": z.union([awsAccountId, z.array(awsAccountId).min(1)]).optional(),
     })
     .optional(),
   lint: lintSchema.optional(),
@@ -111,6 +165,7 @@ const testSchema = z.strictObject({
   command: z.array(z.string()).min(1),
   vars: z.record(nonEmpty, z.string()).optional(),
   env: nonEmpty.optional(),
+  "aws-account": awsAccountId.optional(),
   expect: z.strictObject({
     decision: z.enum(["allow", "confirm", "deny", "none"]).optional(),
     environment: nonEmpty.optional(),

@@ -23,6 +23,11 @@ export function runPolicyTest(policy: Policy, test: PolicyTest): PolicyTestResul
     argv: test.command,
     vars: test.vars,
     ...(test.env !== undefined && { intendedEnv: test.env }),
+    // Stands in for STS: a rule that reads the account needs the test case to say which.
+    awsAccount: () =>
+      test.awsAccount !== undefined
+        ? { account: test.awsAccount }
+        : { error: "the test case gives no aws-account" },
   });
   // A blocked command (contradiction, unparsable script) is a deny as far as the operator sees.
   const decision = evaluation.blocked ? "deny" : evaluation.decision;

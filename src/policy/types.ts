@@ -25,6 +25,8 @@ export interface Environment {
   targets: string[];
   /** Process variables that, all together, mean this environment (name → glob). */
   vars: Record<string, string>;
+  /** AWS account ids (12 digits) that mean this environment. */
+  awsAccounts?: string[];
   source: SourceRef;
 }
 
@@ -33,6 +35,8 @@ export interface Extractor {
   flags: string[];
   position?: number;
   vars: string[];
+  /** The AWS account the command's credentials belong to (STS) names the environment. */
+  awsAccount?: boolean;
 }
 
 /** A check, one of the kinds in `src/checks/registry.ts` (the `kind` field tells them apart). */
@@ -107,13 +111,30 @@ export interface NumberLimits {
   warn?: number;
 }
 
-export interface StateSpec {
+export type StateSpec = RunStateSpec | AwsSecurityGroupsStateSpec;
+
+export interface RunStateSpec {
   /** The probe kind, an entry in `src/state/registry.ts`. */
   kind: "run";
   name: string;
   run: RunSpec;
   format: "json" | "lines";
   /** Fields that identify an entry; empty means the whole entry is its identity. */
+  key: string[];
+  timeoutMs: number;
+  readOnly: boolean;
+  source: SourceRef;
+}
+
+/** AWS EC2 security groups as atomic grants (`aws-ec2-security-groups:`). */
+export interface AwsSecurityGroupsStateSpec {
+  kind: "aws-ec2-security-groups";
+  name: string;
+  /** Group ids (`sg-…`) or names, templates allowed; empty: the groups the command names. */
+  groups: string[];
+  /** Every group in the account and region (only when the policy asks for it). */
+  all: boolean;
+  /** Always the grant's identity fields. */
   key: string[];
   timeoutMs: number;
   readOnly: boolean;
@@ -133,6 +154,8 @@ export interface Expectations {
   removed: ChangeExpectation;
   changed: ChangeExpectation;
   unchanged: Selector[];
+  /** The actual change must equal (exact) or stay within (subset) the predicted one. */
+  predicted?: "exact" | "subset";
   source: SourceRef;
 }
 
@@ -156,6 +179,8 @@ export interface Rule {
   state: StateSpec[];
   expect?: Expectations;
   rollback?: { run: RunSpec; timeoutMs: number };
+  /** `rollback: auto|prompt`: undo, entry by entry, what should not have changed. */
+  restore?: "auto" | "prompt";
 }
 
 /** A policy's own test case: a command and what the policy must decide for it. */
@@ -164,6 +189,8 @@ export interface PolicyTest {
   command: string[];
   vars: Record<string, string>;
   env?: string;
+  /** Stands in for the STS lookup of rules with `environment: { aws-account: true }`. */
+  awsAccount?: string;
   expect: { decision?: Decision | "none"; environment?: string; rules?: string[] };
   source: SourceRef;
 }

@@ -5,6 +5,8 @@ import { formatArgv } from "../command/template.js";
 import type { ChangedEntry, DiffEntry } from "../diff/types.js";
 import type { RunResult } from "../run/result.js";
 import { renderBanner } from "./banner.js";
+import { describeEntry } from "./entry-text.js";
+import { renderPredicted, renderRollbackEntries } from "./predicted.js";
 import { redactArgv, redactText } from "./redact.js";
 
 const MAX_LISTED = 20;
@@ -48,6 +50,7 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string
       `${probe.name}: ${probe.before !== undefined ? `${probe.before} ${probe.before === 1 ? "entry" : "entries"} before` : (probe.problem ?? "not taken")}`,
     );
   }
+  lines.push(...renderPredicted(result, chalk));
   for (const expected of result.expected) row("expected", expected.text);
   // A last pass over everything shown: targets, check output and probe errors can carry secrets.
   return redactText(lines.join("\n"));
@@ -78,6 +81,10 @@ export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
       `  ${chalk.bold("rollback")} ${result.rollback.succeeded ? chalk.green("restored") : chalk.red("did not restore")}: ${result.rollback.detail ?? ""}`,
     );
   }
+  if (result.rollback.entries && !result.rollback.attempted && result.rollback.detail) {
+    lines.push(`  ${chalk.bold("rollback")} ${chalk.red("not done")}: ${result.rollback.detail}`);
+  }
+  lines.push(...renderRollbackEntries(result, chalk));
   const ok = result.exitCode === 0;
   const label = ok ? chalk.green(result.outcome) : chalk.red.bold(result.outcome);
   lines.push(`preflight: ${label} (exit ${result.exitCode}) — ${redactText(result.message)}`);
@@ -107,8 +114,8 @@ function listEntries(
   const shown = entries.slice(0, MAX_LISTED).map((e) => {
     const text =
       "entry" in e
-        ? JSON.stringify(e.entry)
-        : `${JSON.stringify(e.key)} fields ${e.fields.join(", ")}`;
+        ? describeEntry(e.entry)
+        : `${describeEntry(e.key)} fields ${e.fields.join(", ")}`;
     return `    ${paint(mark)} ${e.state}: ${redactText(text)}`;
   });
   if (entries.length > MAX_LISTED)

@@ -8,7 +8,11 @@ import {
   normaliseCommand,
   type SimpleCommand,
 } from "../command/normalise.js";
-import { type ResolvedEnvironment, resolveEnvironment } from "../environment/resolve.js";
+import {
+  type AccountAnswer,
+  type ResolvedEnvironment,
+  resolveEnvironment,
+} from "../environment/resolve.js";
 import { environmentsForTarget } from "../environment/signals.js";
 import { candidateRules, matchRules, programName } from "../policy/match.js";
 import type { Decision, Policy, Rule } from "../policy/types.js";
@@ -53,6 +57,11 @@ export function evaluateCommand(input: {
   argv: readonly string[];
   vars: Record<string, string | undefined>;
   intendedEnv?: string;
+  /** The AWS account of a command run with `vars`, for rules with `environment: { aws-account: true }`. */
+  awsAccount?: (
+    argv: readonly string[],
+    vars: Record<string, string | undefined>,
+  ) => AccountAnswer | undefined;
 }): Evaluation {
   const { policy } = input;
   const normalised = normaliseCommand([...input.argv]);
@@ -88,12 +97,16 @@ export function evaluateCommand(input: {
     const rules = matchRules(policy, command.argv);
     if (rules.length === 0) continue;
     const vars = effectiveVars(input.vars, command);
+    const account = rules.some((r) => r.environment?.awsAccount)
+      ? input.awsAccount?.(command.argv, vars)
+      : undefined;
     const resolution = resolveEnvironment({
       policy,
       rules,
       argv: command.argv,
       vars,
       ...(intended !== undefined && { intended }),
+      ...(account && { account }),
     });
     if (!resolution.ok) {
       evaluation.rules = unique([...evaluation.rules, ...rules]);

@@ -14,11 +14,20 @@ import { finishRun } from "./finish.js";
 import { type Guard, guardsOf } from "./guards.js";
 import { describeExit, type Outcome } from "./outcome.js";
 import type { RunInput, RunPorts } from "./ports.js";
+import { blockedByPrediction, mergeRollbacks } from "./prediction-outcome.js";
+import {
+  type GuardPrediction,
+  predictChanges,
+  predictedViolations,
+  predictionReport,
+} from "./predictions.js";
+import { restoreGuards } from "./restore.js";
 import type { RunResult } from "./result.js";
 import { rollBack } from "./rollback.js";
 import { type SnapshotSet, takeSnapshots } from "./snapshots.js";
 import { verifyGuards } from "./verify.js";
 import { runVerifyChecks } from "./verify-checks.js";
+import { verifyPredictions } from "./verify-prediction.js";
 
 type Finish = (outcome: Outcome, message: string, hint?: string) => RunResult;
 
@@ -35,6 +44,10 @@ export async function runGuarded(
   const guards = guardsOf(evaluation, input.context.env);
   const { cwd } = input.context;
   const readOnlyOnly = input.mode === "plan";
+  const access = {
+    ...(ports.aws && { aws: ports.aws }),
+    ...(input.context.home !== undefined && { home: input.context.home }),
+  };
 
   let expectations: Map<Guard, Expectations>;
   try {
@@ -73,7 +86,7 @@ export async function runGuarded(
   if (failed.length === 0) {
     if (guards.some((g) => g.rule.state.length > 0))
       ports.presenter.progress("taking the before-snapshot");
-    before = await takeSnapshots(guards, { runner: ports.runner, cwd, readOnlyOnly });
+    before = await takeSnapshots(guards, { runner: ports.runner, cwd, readOnlyOnly, ...access });
     result.probes = [
       ...before.snapshots.map((s) => ({ name: s.state, rule: s.rule, before: s.entries.length })),
       ...before.failures.map((f) => ({ name: f.name, rule: f.rule, problem: f.problem })),
@@ -82,6 +95,13 @@ export async function runGuarded(
         problem: "not run by plan: the policy does not mark it read-only",
       })),
     ];
+  }
+
+  // The change each command will make, from the before-snapshot; checked against the policy now.
+  let predictions: GuardPrediction[] = [];
+  if (failed.length === 0 && before.failures.length === 0) {
+    predictions = await predictChanges(guards, before, { runner: ports.runner, cwd, ...access });
+    result.predicted = predictionReport(predictions);
   }
 
   await ports.presenter.showPlan(result);
@@ -99,6 +119,12 @@ export async function runGuarded(
       `the before-snapshot could not be taken: ${before.failures.map((f) => `${f.name}: ${f.problem}`).join("; ")}; nothing was run`,
       "without a before-snapshot the change cannot be verified; fix the probe (or its access) and run again",
     );
+  }
+  const forbidden = predictedViolations(predictions, expectations);
+  if (forbidden.length > 0) {
+    result.violations = forbidden;
+    const { message, hint } = blockedByPrediction(forbidden);
+    return finish("blocked", message, hint);
   }
 
   // Before asking anyone to type "production": a protected run with no audit record must not start.
@@ -145,6 +171,7 @@ export async function runGuarded(
     return await verifyAfterRun(result, {
       guards,
       expectations,
+      predictions,
       before,
       input,
       ports,
@@ -166,6 +193,7 @@ async function verifyAfterRun(
   run: {
     guards: Guard[];
     expectations: Map<Guard, Expectations>;
+    predictions: GuardPrediction[];
     before: SnapshotSet;
     input: RunInput;
     ports: RunPorts;
@@ -181,7 +209,16 @@ async function verifyAfterRun(
 
   if (hasState) ports.presenter.progress("taking the after-snapshot");
   const cwd = run.input.context.cwd;
-  const after = await takeSnapshots(guards, { runner: ports.runner, cwd, readOnlyOnly: false });
+  const access = {
+    ...(ports.aws && { aws: ports.aws }),
+    ...(run.input.context.home !== undefined && { home: run.input.context.home }),
+  };
+  const after = await takeSnapshots(guards, {
+    runner: ports.runner,
+    cwd,
+    readOnlyOnly: false,
+    ...access,
+  });
   for (const probe of result.probes) {
     const snapshot = after.snapshots.find((s) => s.rule === probe.rule && s.state === probe.name);
     if (snapshot) probe.after = snapshot.entries.length;
@@ -197,28 +234,66 @@ async function verifyAfterRun(
     for (const guard of checked.failedGuards)
       if (!verification.failedGuards.includes(guard)) verification.failedGuards.push(guard);
   }
+  const unpredicted = verifyPredictions({
+    guards,
+    expectations: run.expectations,
+    predictions: run.predictions,
+    before,
+    after,
+    commandSucceeded: result.commandExitCode === 0,
+  });
+  verification.violations.push(...unpredicted);
+  for (const v of unpredicted) {
+    const guard = guards.find((g) => g.rule.id === v.rule);
+    if (guard && !verification.failedGuards.includes(guard)) verification.failedGuards.push(guard);
+  }
   result.diff = verification.diff;
   result.violations = verification.violations;
   if (verification.violations.length === 0) {
     return finish(commandOutcome, `${note}; the after-state satisfies the policy`);
   }
 
-  const rollback = await rollBack(verification.failedGuards, before, {
-    runner: ports.runner,
-    cwd,
-    progress: ports.presenter.progress,
-  });
+  // `rollback: auto|prompt` undoes entry by entry; `rollback: { run }` runs the rule's command.
+  const restoring = verification.failedGuards.filter((g) => g.rule.restore);
+  const running = verification.failedGuards.filter((g) => !g.rule.restore);
+  const rollback = mergeRollbacks(
+    running.length > 0 || restoring.length === 0
+      ? await rollBack(running, before, {
+          runner: ports.runner,
+          cwd,
+          progress: ports.presenter.progress,
+          ...access,
+        })
+      : undefined,
+    restoring.length > 0
+      ? await restoreGuards(
+          restoring,
+          verification.violations,
+          { before, after },
+          {
+            runner: ports.runner,
+            cwd,
+            ...access,
+            progress: ports.presenter.progress,
+            interactive: run.input.context.interactive,
+            prompter: ports.prompter,
+          },
+        )
+      : undefined,
+  );
   result.rollback = {
     attempted: rollback.attempted,
     succeeded: rollback.succeeded,
     ...(rollback.detail !== undefined && { detail: rollback.detail }),
+    ...(rollback.entries && { entries: rollback.entries }),
+    ...(rollback.commands && rollback.commands.length > 0 && { commands: rollback.commands }),
   };
   const count = verification.violations.length;
   const what = `${note}; the after-state broke the policy (${count} violation${count === 1 ? "" : "s"}: ${verification.violations.map((v) => v.expectation).join(", ")})`;
   if (rollback.succeeded) {
     return finish(
       "verification-failed-restored",
-      `${what}; the rollback restored the before-state`,
+      `${what}; ${rollback.summary ?? "the rollback restored the before-state"}`,
       "find out why the command changed more than expected before running it again",
     );
   }
@@ -229,6 +304,8 @@ async function verifyAfterRun(
       : `${what}; nothing was rolled back`,
     verification.violations.every((v) => v.expectation === "state.unverified")
       ? "check the state by hand: preflight could not see it after the command ran"
-      : "restore the entries listed in the report by hand; the report and the audit log list exactly what changed",
+      : rollback.commands && rollback.commands.length > 0
+        ? `to undo what should not have changed, run:\n    ${rollback.commands.join("\n    ")}`
+        : "restore the entries listed in the report by hand; the report and the audit log list exactly what changed",
   );
 }

@@ -4,6 +4,8 @@
  * part (checks, snapshots, plan, confirmation, execution, verification, rollback), which is
  * loaded only then. It returns data; rendering and the exit code are decided at the edge.
  */
+import { loadAwsModules } from "../aws/lazy.js";
+import type { AccountRequest } from "./aws-accounts.js";
 import { evaluateCommand } from "./evaluate.js";
 import { finishRun } from "./finish.js";
 import { initialResult } from "./initial-result.js";
@@ -16,12 +18,25 @@ export type { RunInput, RunOptions } from "./ports.js";
 /** Evaluates a command and runs it as the policy says; returns the result as data. */
 export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunResult> {
   const started = ports.now();
-  const evaluation = evaluateCommand({
-    policy: input.policy,
-    argv: input.argv,
-    vars: input.context.env,
-    ...(input.options.env !== undefined && { intendedEnv: input.options.env }),
+  const accountRequests: AccountRequest[] = [];
+  const evaluate = (awsAccount: Parameters<typeof evaluateCommand>[0]["awsAccount"]) =>
+    evaluateCommand({
+      policy: input.policy,
+      argv: input.argv,
+      vars: input.context.env,
+      ...(input.options.env !== undefined && { intendedEnv: input.options.env }),
+      awsAccount,
+    });
+  let evaluation = evaluate((argv, vars) => {
+    accountRequests.push({ argv, vars });
+    return undefined;
   });
+  if (accountRequests.length > 0) {
+    // A rule reads the AWS account: ask STS, then decide again knowing it.
+    ports.presenter.progress("asking AWS which account the command would change");
+    const { lookUpAccounts } = await loadAwsModules();
+    evaluation = evaluate(await lookUpAccounts(accountRequests, ports.aws));
+  }
   const result = initialResult(input, evaluation, started);
   const finish = (outcome: Outcome, message: string, hint?: string) =>
     finishRun(result, { outcome, message, hint, input, ports, started });

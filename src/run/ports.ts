@@ -2,6 +2,7 @@
  * What the run lifecycle needs from the outside world, passed in rather than reached for, so
  * every branch can be driven from a unit test without a terminal, processes or files.
  */
+import type { AwsClients } from "../aws/clients.js";
 import type { Policy, RunSpec } from "../policy/types.js";
 import type { RunResult } from "./result.js";
 
@@ -42,6 +43,8 @@ export interface Prompter {
   typeEnvironmentName(expected: string): Promise<string | undefined>;
   /** Asks why; undefined when they cancel. */
   askReason(): Promise<string | undefined>;
+  /** `rollback: prompt`: asks whether to undo what is listed; false when they decline or cancel. */
+  confirmRollback?(summary: string): Promise<boolean>;
 }
 
 export interface Presenter {
@@ -64,6 +67,8 @@ export interface RunContext {
   host: string;
   interactive: boolean;
   ci: boolean;
+  /** The user's home folder (`file://~/…` in a command's options). */
+  home?: string;
 }
 
 export interface RunPorts {
@@ -72,6 +77,8 @@ export interface RunPorts {
   presenter: Presenter;
   audit: AuditSink;
   now: () => Date;
+  /** AWS SDK clients (loaded on first use) for rules that read the account or security groups. */
+  aws?: AwsClients;
 }
 
 export interface RunOptions {

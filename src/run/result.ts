@@ -1,6 +1,6 @@
 /** What one run or plan produced, as plain data; the JSON report and the human view render it. */
 import type { CheckValue } from "../checks/types.js";
-import type { StateDiff, Violation } from "../diff/types.js";
+import type { Entry, StateDiff, Violation } from "../diff/types.js";
 import type { Decision } from "../policy/types.js";
 import type { Outcome } from "./outcome.js";
 
@@ -30,6 +30,38 @@ export interface ExpectationSummary {
   text: string;
 }
 
+/** What the commands were predicted to change, before they ran (the report's `predicted`). */
+export interface PredictedReport {
+  changes: {
+    rule: string;
+    state: string;
+    /** The call in words: "revoke-security-group-ingress on db (sg-1)". */
+    command: string;
+    removed: Entry[];
+    added: Entry[];
+    /** Entries the command names that do not match the state, and why. */
+    unmatched: { entry: Entry; why: string }[];
+    notes: string[];
+    /** Nothing will change whatever the state (a dry run, a call AWS refuses). */
+    noChange: boolean;
+    /** What one entry is called ("grant"). */
+    noun?: string;
+  }[];
+  /** Commands a kind recognised but could not read, and why. */
+  unpredictable: { rule: string; state: string; problem: string }[];
+}
+
+/** What a rollback did to one entry of the diff (`rollback: auto|prompt`). */
+export interface RollbackEntry {
+  rule: string;
+  state: string;
+  change: "removed" | "added" | "changed";
+  entry: Entry;
+  /** "re-authorized", "revoked", "description restored", "kept: allowed by the policy", "not done: …". */
+  action: string;
+  ok: boolean;
+}
+
 export interface RunResult {
   mode: "run" | "plan";
   outcome: Outcome;
@@ -52,11 +84,19 @@ export interface RunResult {
   checks: CheckResult[];
   probes: ProbeSummary[];
   expected: ExpectationSummary[];
-  predicted: null;
+  predicted: PredictedReport | null;
   diff: StateDiff;
   violations: Violation[];
   confirmation: { required: boolean; given: boolean; method: "none" | "typed" | "flag" };
-  rollback: { attempted: boolean; succeeded: boolean | null; detail?: string };
+  rollback: {
+    attempted: boolean;
+    succeeded: boolean | null;
+    detail?: string;
+    /** `rollback: auto|prompt`: every entry of the diff and what was done with it. */
+    entries?: RollbackEntry[];
+    /** Commands that would undo what should not have changed, when preflight did not run them. */
+    commands?: string[];
+  };
   reason: string | null;
   /** One sentence on why the run ended as it did, and what to do next. */
   message: string;

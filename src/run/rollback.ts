@@ -2,6 +2,7 @@
  * When verification failed and the rule says how to undo: run its rollback, take the
  * snapshots again, and count it restored only when they equal the before-state.
  */
+import type { AwsClients } from "../aws/clients.js";
 import { isEmptyDiff } from "../diff/diff.js";
 import { fillRunSpec } from "./fill.js";
 import type { Guard } from "./guards.js";
@@ -19,7 +20,13 @@ export interface RollbackResult {
 export async function rollBack(
   failedGuards: readonly Guard[],
   before: SnapshotSet,
-  options: { runner: ProcessRunner; cwd: string; progress: (message: string) => void },
+  options: {
+    runner: ProcessRunner;
+    cwd: string;
+    progress: (message: string) => void;
+    aws?: AwsClients;
+    home?: string;
+  },
 ): Promise<RollbackResult> {
   const withRollback = failedGuards.filter((g) => g.rule.rollback);
   if (withRollback.length === 0) return { attempted: false, succeeded: null };

@@ -1,4 +1,5 @@
 /** Taking the state probes' snapshots for a set of guards, before or after the command. */
+import type { AwsClients } from "../aws/clients.js";
 import type { Snapshot } from "../diff/types.js";
 import { stateKind } from "../state/registry.js";
 import { ProbeError } from "../state/types.js";
@@ -21,7 +22,13 @@ export interface SnapshotSet {
 /** Takes every guard's state probes; failures are collected, not thrown. */
 export async function takeSnapshots(
   guards: readonly Guard[],
-  options: { runner: ProcessRunner; cwd: string; readOnlyOnly: boolean },
+  options: {
+    runner: ProcessRunner;
+    cwd: string;
+    readOnlyOnly: boolean;
+    aws?: AwsClients;
+    home?: string;
+  },
 ): Promise<SnapshotSet> {
   const result: SnapshotSet = { snapshots: [], failures: [], skipped: [] };
   for (const guard of guards) {
@@ -37,6 +44,9 @@ export async function takeSnapshots(
           lookup: guard.lookup,
           env: guard.vars,
           cwd: options.cwd,
+          argv: guard.argv,
+          ...(options.aws && { aws: options.aws }),
+          ...(options.home !== undefined && { home: options.home }),
         });
         result.snapshots.push({ state: spec.name, rule: guard.rule.id, key: spec.key, entries });
       } catch (error) {

@@ -3,11 +3,12 @@
  * lines (each line an entry `{ line }`).
  */
 import type { Entry } from "../diff/types.js";
+import type { RunStateSpec } from "../policy/types.js";
 import { redactOutput } from "../report/redact.js";
 import { fillRunSpec } from "../run/fill.js";
 import { ProbeError, type StateKind } from "./types.js";
 
-export const runProbe: StateKind = {
+export const runProbe: StateKind<RunStateSpec> = {
   kind: "run",
   async snapshot(spec, { runner, lookup, env, cwd }) {
     const command = fillRunSpec(spec.run, lookup);

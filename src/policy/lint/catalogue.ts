@@ -64,7 +64,7 @@ export const LINT_CHECKS: readonly LintCheck[] = [
     name: "protected-without-signal",
     severity: "warning",
     scope: "environment",
-    title: "a protected environment with no match.target or match.vars",
+    title: "a protected environment with no match.target, match.vars or match.aws-account",
     why: "preflight cannot recognise it from a command's target, so its protection rarely applies",
     check: protectedWithoutSignal,
   },

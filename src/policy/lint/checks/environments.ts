@@ -9,12 +9,16 @@ import type { FindingDraft, LintInput } from "../types.js";
 export function protectedWithoutSignal({ policy, review }: LintInput): FindingDraft[] {
   return Object.values(policy.environments)
     .filter(
-      (env) => env.protected && env.targets.length === 0 && Object.keys(env.vars).length === 0,
+      (env) =>
+        env.protected &&
+        env.targets.length === 0 &&
+        Object.keys(env.vars).length === 0 &&
+        (env.awsAccounts ?? []).length === 0,
     )
     .map((env) => ({
       subject: { kind: "environment" as const, env },
       at: review.locateEnvironment(env)(),
-      message: `protected environment '${env.name}' has no match.target or match.vars: only a command naming '${env.name}' literally, or --env, selects it; 'prod-eu' would be an unknown environment`,
+      message: `protected environment '${env.name}' has no match.target, match.vars or match.aws-account: only a command naming '${env.name}' literally, or --env, selects it; 'prod-eu' would be an unknown environment`,
     }));
 }
 

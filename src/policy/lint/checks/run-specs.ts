@@ -29,7 +29,9 @@ function runSpecsOf(rule: Rule): { path: PathKey[]; run: RunSpec }[] {
     ...rule.checks.flatMap((c, i) =>
       c.kind === "run" ? [{ path: ["checks", i, "run"] as PathKey[], run: c.run }] : [],
     ),
-    ...rule.state.map((s, i) => ({ path: ["state", i, "run"], run: s.run })),
+    ...rule.state.flatMap((s, i) =>
+      s.kind === "run" ? [{ path: ["state", i, "run"] as PathKey[], run: s.run }] : [],
+    ),
     ...(rule.rollback ? [{ path: ["rollback", "run"], run: rule.rollback.run }] : []),
   ];
 }
