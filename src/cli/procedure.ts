@@ -214,7 +214,7 @@ function showProcedure(
 
 /** The command that resumes or undoes this procedure, with the operator's own options. */
 function commandLine(
-  verb: "run --resume" | "undo",
+  verb: "run" | "run --resume" | "undo",
   name: string,
   options: ProcedureCommandOptions,
 ): string {

@@ -18,7 +18,6 @@ import type {
   Extractor,
   Policy,
   PolicyTest,
-  Procedure,
   Rule,
   RunSpec,
   Selector,

@@ -90,21 +90,25 @@ export async function beginProcedure(
       `the file is ${ports.progress.file}`,
     );
   }
-  const unfinished =
+  const stopped =
     existing && (existing.status === "running" || existing.status === "failed")
       ? existing
       : undefined;
-  if (unfinished?.status === "running" && ports.isRunning(unfinished.pid, unfinished.host)) {
+  // A run that stopped before completing any step left nothing half-done: starting again is
+  // the same as resuming it, so only one with completed steps blocks a fresh start.
+  const unfinished =
+    stopped && (stopped.completed.length > 0 || stopped.status === "running") ? stopped : undefined;
+  if (stopped?.status === "running" && ports.isRunning(stopped.pid, stopped.host)) {
     return finish(
       "blocked",
-      `procedure '${procedure.name}' is being run right now (process ${unfinished.pid} on ${unfinished.host}, started ${unfinished.startedAt}); nothing was run`,
+      `procedure '${procedure.name}' is being run right now (process ${stopped.pid} on ${stopped.host}, started ${stopped.startedAt}); nothing was run`,
       "wait for it to finish; two runs of one procedure at once would fight over the same systems",
     );
   }
 
   let resumeAt = 0;
   if (options.resume && input.mode !== "undo") {
-    if (!unfinished) {
+    if (!stopped) {
       return finish(
         "usage-error",
         existing
@@ -113,25 +117,25 @@ export async function beginProcedure(
         `run it without --resume to start from step 1`,
       );
     }
-    if (unfinished.policySha256 !== input.policy.sha256) {
+    if (stopped.policySha256 !== input.policy.sha256) {
       return finish(
         "blocked",
         "the policy changed since this procedure stopped, so its remaining steps may not be the ones that were planned; nothing was run",
-        `restore the policy it ran with (sha256 ${unfinished.policySha256.slice(0, 12)}…), or start again from step 1 with --restart`,
+        `restore the policy it ran with (sha256 ${stopped.policySha256.slice(0, 12)}…), or start again from step 1 with --restart`,
       );
     }
-    if (unfinished.paramsHash !== paramsHash) {
+    if (stopped.paramsHash !== paramsHash) {
       return finish(
         "blocked",
         "the params differ from the ones the stopped run used; nothing was run",
-        `resume with the same params (${Object.entries(unfinished.params)
+        `resume with the same params (${Object.entries(stopped.params)
           .map(([k, v]) => `${k}=${v}`)
           .join(", ")}), or start again with --restart`,
       );
     }
-    resumeAt = unfinished.completed.length;
+    resumeAt = stopped.completed.length;
     result.resumedAt = resumeAt + 1;
-    result.runId = unfinished.runId;
+    result.runId = stopped.runId;
   } else if (unfinished && input.mode === "run" && !options.restart) {
     const at = unfinished.failed
       ? `stopped at step ${unfinished.failed.index + 1} '${unfinished.failed.name}'`
@@ -160,11 +164,11 @@ export async function beginProcedure(
   result.decision = prepared.decision;
   result.params = prepared.plan.params;
   result.confirmation.required = prepared.decision === "confirm";
-  if (unfinished && (options.resume || input.mode === "undo")) {
-    if (unfinished.environment !== prepared.environment.name) {
+  if (stopped && (options.resume || input.mode === "undo")) {
+    if (stopped.environment !== prepared.environment.name) {
       return finish(
         "blocked",
-        `the stopped run targeted ${unfinished.environment}, but this one targets ${prepared.environment.name}; nothing was run`,
+        `the stopped run targeted ${stopped.environment}, but this one targets ${prepared.environment.name}; nothing was run`,
         `check the variables and params; they must point where the stopped run went`,
       );
     }

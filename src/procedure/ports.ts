@@ -47,5 +47,5 @@ export interface ProcedureInput {
   options: ProcedureOptions;
   context: RunContext;
   /** The operator's command line for this procedure, to tell them exactly how to resume or undo. */
-  commandFor: (verb: "run --resume" | "undo") => string;
+  commandFor: (verb: "run" | "run --resume" | "undo") => string;
 }

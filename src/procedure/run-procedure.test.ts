@@ -196,8 +196,27 @@ describe("a procedure run", () => {
     expect(result.message).toContain(
       "No step had completed; step 1 did not run; steps 2–3 did not run.",
     );
-    expect(result.hint).toContain("preflight procedure run --resume switchover");
+    expect(result.hint).toContain(
+      "nothing needs reverting; after fixing the cause, run it again: preflight procedure run switchover",
+    );
     expect(w.progress).toMatchObject({ status: "failed", completed: [] });
+    // Nothing was done, so starting again is not refused as a repeat, and --resume works too.
+    w.lag = 0;
+    const again = await runProcedure(await procedureInput(["cluster=stg"]), ports(w));
+    expect(again.outcome).toBe("ok");
+  });
+
+  it("resumes a run that stopped at its first step's checks", async () => {
+    const w = world();
+    w.lag = 1;
+    await runProcedure(await procedureInput(["cluster=stg"]), ports(w));
+    w.lag = 0;
+    const resumed = await runProcedure(
+      await procedureInput(["cluster=stg"], { resume: true }),
+      ports(w),
+    );
+    expect(resumed.outcome).toBe("ok");
+    expect(w.ran).toEqual(["stop primary", "promote standby"]);
   });
 
   it("passes a failed step's exit code through and says the earlier steps are done", async () => {

@@ -139,10 +139,11 @@ export async function runProcedure(
     const done = progress.completed.map((c) => c.index);
     const state = describeState(done, failedIndex, total, commandSucceeded, outcome);
     const what = `step ${failedIndex + 1}/${total} '${step.name}' failed: ${problem}. ${state}`;
-    result.next = {
-      resume: input.commandFor("run --resume"),
-      undo: input.commandFor("undo"),
-    };
+    // With nothing completed, running it again is all a resume would do.
+    result.next =
+      done.length > 0
+        ? { resume: input.commandFor("run --resume"), undo: input.commandFor("undo") }
+        : { resume: input.commandFor("run") };
 
     let undoNote = "";
     if (input.procedure.onFailure === "undo") {
@@ -179,7 +180,9 @@ export async function runProcedure(
     return finish(
       outcome,
       `${what}${undoNote}${progressSaved ? "" : ` WARNING: the progress file ${ports.progress.file} could not be written, so --resume will not know about this run.`}`,
-      `after fixing the cause, resume with: ${result.next.resume}\n  or revert the completed steps with: ${result.next.undo}`,
+      result.next.undo
+        ? `after fixing the cause, resume with: ${result.next.resume}\n  or revert the completed steps with: ${result.next.undo}`
+        : `nothing needs reverting; after fixing the cause, run it again: ${result.next.resume}`,
     );
   }
 }

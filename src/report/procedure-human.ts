@@ -48,11 +48,11 @@ export function renderProcedurePlan(plan: ProcedurePlan, chalk: ChalkInstance): 
       );
       continue;
     }
-    for (const c of step.checks) row("check", `${c.name} ${chalk.dim(`— ${c.command}`)}`);
-    if (step.command) row("run", step.command);
+    for (const c of step.checks) row("check", `${c.name} ${chalk.dim(`— ${oneLine(c.command)}`)}`);
+    if (step.command) row("run", oneLine(step.command, 200));
     for (const s of step.state) row("state", s);
     if (step.expected) row("expect", step.expected);
-    for (const c of step.verify) row("verify", `${c.name} ${chalk.dim(`— ${c.command}`)}`);
+    for (const c of step.verify) row("verify", `${c.name} ${chalk.dim(`— ${oneLine(c.command)}`)}`);
     if (step.undo) row("undo", chalk.dim(step.undo));
   }
   if (plan.decision === "confirm")
@@ -99,6 +99,12 @@ export function renderProcedureOutcome(result: ProcedureResult, chalk: ChalkInst
   lines.push(`preflight: ${label} (exit ${result.exitCode}) — ${result.message}`);
   if (result.hint) lines.push(`  what to do: ${result.hint}`);
   return redactText(lines.join("\n"));
+}
+
+/** A check's command on one line, cut short: the plan is read at a glance; `procedure show` has it whole. */
+function oneLine(text: string, max = 100): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
 }
 
 function checkLine(check: CheckResult, chalk: ChalkInstance): string {

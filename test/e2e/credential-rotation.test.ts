@@ -1,5 +1,5 @@
 /**
- * The Spreedly incident (2021), replayed: a credential rotation where the new credential was
+ * The Spreedly incident (2017), replayed: a credential rotation where the new credential was
  * entered incorrectly. The bundled example procedure proves the new token against a real HTTP
  * service before cutting over, verifies the client's health after, and undoes the cut-over
  * when the client breaks.
@@ -56,7 +56,7 @@ function rotate(newToken: string, extra: string[] = []) {
   );
 }
 
-describe("credential rotation (Spreedly 2021)", () => {
+describe("credential rotation (Spreedly 2017)", () => {
   it("rejects a mistyped new token at the proving step, and nothing is cut over", async () => {
     const mistyped = NEW.replace("fedc", "fdec");
     const result = await rotate(mistyped);

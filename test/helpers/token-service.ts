@@ -1,5 +1,5 @@
 /**
- * A small API and the client that uses it, for the credential-rotation replay (Spreedly 2021).
+ * A small API and the client that uses it, for the credential-rotation replay (Spreedly 2017).
  * `/api/whoami` accepts only the tokens the API currently knows; `/health` is the client's
  * health check: it reads the client's token file and asks the API with it, answering 200
  * only when the API accepts that token on the client's path. The two can disagree, as a

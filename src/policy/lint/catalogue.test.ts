@@ -140,7 +140,8 @@ const ROWS: Row[] = [
         production: { protected: true }
     `,
     at: "4:3",
-    message: /protected environment 'production' has no match.target, match.vars or match.aws-account/,
+    message:
+      /protected environment 'production' has no match.target, match.vars or match.aws-account/,
     clean: yaml`
       version: 1
       unknown-environment: deny

@@ -8,7 +8,7 @@ import type { PolicyProblem } from "../../errors.js";
 import type { Locate, ReviewFile } from "../review/load.js";
 import type { PolicyFile } from "../schema.js";
 import { closest } from "../suggest.js";
-import type { Environment, Policy, Rule, SourceRef } from "../types.js";
+import type { Environment, Policy, SourceRef } from "../types.js";
 import { LINT_CHECKS, lintCheck } from "./catalogue.js";
 import type { Finding, Subject } from "./types.js";
 
