@@ -77,7 +77,14 @@ export const httpCheck: CheckKind<HttpCheckSpec> = {
     });
     const scrub = (text: string) => redactOutput(hideSecrets(text, secrets));
     if ("failure" in answer) return { status: "fail", detail: scrub(answer.failure) };
-    return scrubOutcome(judgeAnswer(answer, spec), scrub);
+    // Hidden before judging, not only after: the verdict quotes a cut excerpt of the body, and
+    // a token cut in half would no longer be found to hide.
+    const hidden: HttpAnswer = {
+      ...answer,
+      body: hideSecrets(answer.body, secrets),
+      ...(answer.location !== undefined && { location: hideSecrets(answer.location, secrets) }),
+    };
+    return scrubOutcome(judgeAnswer(hidden, spec), scrub);
   },
 };
 

@@ -29,6 +29,11 @@ export function tlsCheckInput(target: string, flags: Flags): Input {
 }
 
 export function httpCheckInput(url: string, flags: Flags): Input {
+  // A URL typed on the command line is checked here, as `check tls` checks host:port: a typo
+  // is a usage error (64), not a failed check (67). A {template} is left for --set to fill.
+  if (!url.includes("{") && !/^https?:\/\/[^/]/.test(url)) {
+    throw new UsageError(`'${url}' is not an http(s) URL: give it as http://HOST[:PORT]/PATH`);
+  }
   const headers: Record<string, string> = {};
   for (const pair of (flags.headerEnv as string[] | undefined) ?? []) {
     const [header, variable] = splitPair(pair, "--header-env", "HEADER=VAR");
@@ -71,7 +76,8 @@ export function runCheckInput(argv: readonly string[], flags: Flags): Input {
   return {
     // The command line may hold a password (`--password=…`): the name shows it redacted.
     name: text(flags.name) ?? `run ${formatArgv(redactArgv(argv))}`,
-    run: [...argv],
+    // The command runs exactly as typed: its braces are text, not {templates}.
+    run: argv.map((word) => word.replace(/[{}]/g, (brace) => brace + brace)),
     ...(Object.keys(expect).length > 0 && { expect }),
     ...defined("timeout", number(flags.timeout, "--timeout")),
   };

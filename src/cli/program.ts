@@ -222,8 +222,10 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     const command = procedure
       .command(verb)
       .description(description)
-      .option("--policy <PATH>", "a policy file or folder; repeatable", repeat)
-      .option("--json", "JSON output on stdout");
+      .option("--policy <PATH>", "a policy file or folder; repeatable", repeat);
+    // run and undo have no --json: their steps' own output goes to stdout; use --report FILE.
+    if (verb === "list" || verb === "show" || verb === "plan")
+      command.option("--json", "JSON output on stdout");
     if (verb !== "list") command.argument("<name>");
     if (verb === "plan" || verb === "run" || verb === "undo") {
       command

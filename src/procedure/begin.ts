@@ -191,13 +191,22 @@ export async function confirmProcedure(
   ports: ProcedurePorts,
   result: ProcedureResult,
   prepared: PreparedProcedure,
-): Promise<{ ok: true } | { ok: false; message: string; hint: string }> {
+): Promise<
+  | { ok: true }
+  | {
+      ok: false;
+      outcome: "internal-error" | "confirmation-required";
+      message: string;
+      hint: string;
+    }
+> {
   if (prepared.environment.protected) {
     try {
       ports.audit.ensureWritable();
     } catch (error) {
       return {
         ok: false,
+        outcome: "internal-error",
         message: `the audit log cannot be written (${(error as Error).message}), so this protected procedure was not started`,
         hint: "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
       };
@@ -216,8 +225,14 @@ export async function confirmProcedure(
   });
   result.reason = confirmation.reason;
   result.confirmation.method = confirmation.method;
-  if (!confirmation.ok)
-    return { ok: false, message: confirmation.message, hint: confirmation.hint };
+  if (!confirmation.ok) {
+    return {
+      ok: false,
+      outcome: "confirmation-required",
+      message: confirmation.message,
+      hint: confirmation.hint,
+    };
+  }
   result.confirmation.given = result.confirmation.required;
   return { ok: true };
 }

@@ -57,7 +57,7 @@ export interface UndoResult {
     number: number;
     name: string;
     command?: string;
-    status: "undone" | "failed" | "no-undo";
+    status: "undone" | "failed" | "no-undo" | "left";
     detail: string;
   }[];
 }

@@ -219,12 +219,13 @@ describe("a procedure run", () => {
     expect(w.ran).toEqual(["stop primary", "promote standby"]);
   });
 
-  it("passes a failed step's exit code through and says the earlier steps are done", async () => {
+  it("exits 70 when a step fails after earlier steps changed things, and says which are done", async () => {
     const w = world();
     w.failing.add("promote");
     const result = await runProcedure(await procedureInput(["cluster=stg"]), ports(w));
-    expect(result.outcome).toBe("command-failed");
-    expect(result.exitCode).toBe(3);
+    expect(result.outcome).toBe("verification-failed");
+    expect(result.exitCode).toBe(70);
+    expect(result.message).toContain("'promote the standby' failed: the command exited 3");
     expect(result.message).toContain("Steps 1–2 completed and were verified");
     expect(result.message).toContain("step 3 may have partly run");
     expect(w.progress?.completed.map((c) => c.index)).toEqual([0, 1]);
@@ -335,6 +336,50 @@ describe("a procedure run", () => {
     expect(w.ran).toEqual(["stop primary"]);
   });
 
+  it("stops undoing at a step that cannot be reverted, rather than make two primaries (70)", async () => {
+    const text = POLICY.replace("on-failure: stop", "on-failure: undo")
+      .replace("        undo: [demote, standby]\n", "")
+      .concat(
+        "      - name: the new primary takes writes\n",
+        "        checks:\n",
+        "          - { name: takes writes, run: [lag, stg] }\n",
+      );
+    const policy = await compilePolicyTexts([{ file: "p.yaml", text }]);
+    const w = world();
+    const p = ports(w);
+    const capture = p.runner.capture;
+    let calls = 0;
+    // The first lag check (step 1) passes; the one in the last step fails.
+    p.runner.capture = async (spec, options) =>
+      Array.isArray(spec) && spec[0] === "lag" && ++calls > 1
+        ? { exitCode: 1, stdout: "", stderr: "read-only" }
+        : capture(spec, options);
+    const result = await runProcedure(await procedureInput(["cluster=stg"], {}, { policy }), p);
+    expect(w.ran).toEqual(["stop primary", "promote standby"]);
+    expect(w.up.has("primary")).toBe(false);
+    expect(result.exitCode).toBe(70);
+    expect(result.undo.steps.map((s) => [s.number, s.status])).toEqual([
+      [3, "no-undo"],
+      [2, "left"],
+      [1, "no-undo"],
+    ]);
+    expect(result.message).toContain("step 3 'promote the standby': it has no undo");
+  });
+
+  it("does not undo anything when the operator declines a step", async () => {
+    const policy = await compilePolicyTexts([
+      { file: "p.yaml", text: POLICY.replace("on-failure: stop", "on-failure: undo") },
+    ]);
+    const w = world();
+    const result = await runProcedure(
+      await procedureInput(["cluster=prod"], {}, { policy, interactive: true }),
+      ports(w, { typed: "production", steps: [true, false] }),
+    );
+    expect(result.exitCode).toBe(68);
+    expect(w.ran).toEqual(["stop primary"]);
+    expect(result.undo.attempted).toBe(false);
+  });
+
   it("undoes a step whose command ran but whose verification failed, too", async () => {
     const policy = await compilePolicyTexts([
       { file: "p.yaml", text: POLICY.replace("on-failure: stop", "on-failure: undo") },
@@ -363,6 +408,21 @@ describe("a procedure run", () => {
     );
     expect(confirmed.outcome).toBe("ok");
     expect(confirmed.confirmation).toEqual({ required: true, given: true, method: "flag" });
+  });
+
+  it("refuses a protected procedure with 71 when its audit records cannot be written", async () => {
+    const w = world();
+    const p = ports(w);
+    p.audit.ensureWritable = () => {
+      throw new Error("EISDIR");
+    };
+    const result = await runProcedure(
+      await procedureInput(["cluster=prod"], { confirm: "production" }),
+      p,
+    );
+    expect(result.exitCode).toBe(71);
+    expect(result.message).toContain("the audit log cannot be written (EISDIR)");
+    expect(w.ran).toEqual([]);
   });
 
   it("on a terminal asks for the typed name once and before each step's command", async () => {

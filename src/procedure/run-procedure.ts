@@ -40,7 +40,7 @@ export async function runProcedure(
   if (input.mode === "plan") return planOnly(prepared, resumeAt, input, ports, result, finish);
 
   const confirmed = await confirmProcedure(input, ports, result, prepared);
-  if (!confirmed.ok) return finish("confirmation-required", confirmed.message, confirmed.hint);
+  if (!confirmed.ok) return finish(confirmed.outcome, confirmed.message, confirmed.hint);
 
   const now = ports.now().toISOString();
   const progress: ProcedureProgress = {
@@ -101,7 +101,13 @@ export async function runProcedure(
         return stopAt(index + 1, "internal-error", "its audit record could not be written");
       continue;
     }
-    return stopAt(index, run.outcome, run.result.problem ?? "it failed", run.commandSucceeded);
+    return stopAt(
+      index,
+      run.outcome,
+      run.result.problem ?? "it failed",
+      run.commandSucceeded,
+      run.commandStarted,
+    );
   }
 
   progress.status = "completed";
@@ -120,6 +126,7 @@ export async function runProcedure(
     outcome: Outcome,
     problem: string,
     commandSucceeded = false,
+    commandStarted = false,
   ): Promise<ProcedureResult> {
     const step = prepared.procedure.steps[Math.min(index, total - 1)]!;
     const failedIndex = Math.min(index, total - 1);
@@ -145,12 +152,23 @@ export async function runProcedure(
         ? { resume: input.commandFor("run --resume"), undo: input.commandFor("undo") }
         : { resume: input.commandFor("run") };
 
-    let undoNote = "";
-    if (input.procedure.onFailure === "undo") {
+    // Whether completed steps changed anything (a step that only checks does not). The failed
+    // step's own command may have done part of its work too; that is said, not undone.
+    const changedBefore = done.some((i) => prepared.procedure.steps[i]!.run !== undefined);
+    const partial = commandStarted && !commandSucceeded;
+    const saveNote = progressSaved
+      ? ""
+      : ` WARNING: the progress file ${ports.progress.file} could not be written, so --resume will not know about this run.`;
+    const next = result.next.undo
+      ? `after fixing the cause, resume with: ${result.next.resume}\n  or revert the completed steps with: ${result.next.undo}`
+      : `nothing needs reverting; after fixing the cause, run it again: ${result.next.resume}`;
+
+    // Declining a step is a pause the operator chose, not a failure: nothing is undone.
+    const failure = outcome !== "confirmation-required";
+    if (input.procedure.onFailure === "undo" && failure && (changedBefore || commandSucceeded)) {
       const toUndo = commandSucceeded ? [...done, failedIndex] : done;
       result.undo = await undoSteps(prepared, toUndo, ports, input.context.cwd);
-      const undone = result.undo.steps.filter((s) => s.status === "undone");
-      if (result.undo.succeeded && undone.length > 0) {
+      if (result.undo.succeeded === true) {
         progress.status = "undone";
         progress.updatedAt = ports.now().toISOString();
         try {
@@ -161,29 +179,36 @@ export async function runProcedure(
         result.next = {};
         return finish(
           "verification-failed-restored",
-          `${what} on-failure is undo: ${undoneList(result)}`,
+          `${what} on-failure is undo: ${undoneList(result)}${partial ? ` If step ${failedIndex + 1}'s failed command did part of its work, that part is not undone.` : ""}`,
           "find out why the step failed before running the procedure again",
         );
       }
-      if (result.undo.succeeded === false) {
-        const broken = result.undo.steps.filter((s) => s.status !== "undone");
-        return finish(
-          outcome,
-          `${what} The undo did not finish: ${broken.map((s) => `step ${s.number} '${s.name}': ${s.detail}`).join("; ")}`,
-          "revert what the undo could not by hand; the report lists each step and what was done",
-        );
-      }
-      // Only checks had completed: there was nothing to undo, and nothing is claimed restored.
-      undoNote =
-        " on-failure is undo, but no completed step had changed anything, so there was nothing to undo.";
+      const broken = result.undo.steps.filter(
+        (s) => s.status !== "undone" && s.detail !== "it changed nothing",
+      );
+      return finish(
+        "verification-failed",
+        `${what} The undo did not restore everything: ${[
+          ...(partial
+            ? [
+                `step ${failedIndex + 1} '${step.name}' may have done part of its work, which no undo can revert`,
+              ]
+            : []),
+          ...broken.map((s) => `step ${s.number} '${s.name}': ${s.detail}`),
+        ].join("; ")}.${saveNote}`,
+        "check the systems by hand and revert what is listed; the report lists each step and what was done",
+      );
     }
-    return finish(
-      outcome,
-      `${what}${undoNote}${progressSaved ? "" : ` WARNING: the progress file ${ports.progress.file} could not be written, so --resume will not know about this run.`}`,
-      result.next.undo
-        ? `after fixing the cause, resume with: ${result.next.resume}\n  or revert the completed steps with: ${result.next.undo}`
-        : `nothing needs reverting; after fixing the cause, run it again: ${result.next.resume}`,
-    );
+    const undoNote =
+      input.procedure.onFailure === "undo" && failure && !changedBefore
+        ? " on-failure is undo, but no completed step had changed anything, so there was nothing to undo."
+        : "";
+    if (changedBefore && failure) {
+      // Stopped halfway by a failure: the systems are in a state the procedure did not mean
+      // to leave them in, which is what 70 says. (Declining a step is the operator's choice: 68.)
+      return finish("verification-failed", `${what}${saveNote}`, next);
+    }
+    return finish(outcome, `${what}${undoNote}${saveNote}`, next);
   }
 }
 

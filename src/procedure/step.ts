@@ -22,6 +22,8 @@ export interface StepRun {
   outcome?: Outcome;
   /** Whether the step's command ran and exited 0 (its change was made, verified or not). */
   commandSucceeded: boolean;
+  /** Whether the step's command started at all (it may have changed something, even if it failed). */
+  commandStarted: boolean;
 }
 
 /** Runs step `index` of a prepared procedure; never throws for a failing step. */
@@ -44,9 +46,10 @@ export async function runStep(
     verify: [],
     violations: [],
   };
+  let commandStarted = false;
   const fail = (outcome: Outcome, problem: string, commandSucceeded = false): StepRun => {
     result.problem = problem;
-    return { result, outcome, commandSucceeded };
+    return { result, outcome, commandSucceeded, commandStarted };
   };
   const { cwd } = options;
   const runner = ports.runner;
@@ -91,6 +94,8 @@ export async function runStep(
     }
     const exit = await runner.runInherited(argv, { cwd, env: prepared.vars });
     result.commandExitCode = exit.exitCode;
+    // "not found" or "not executable": nothing ran, so nothing can be half-done.
+    commandStarted = exit.failure === undefined;
     if (exit.exitCode !== 0) return fail("command-failed", describeExit(exit));
   }
   const commandSucceeded = argv !== undefined;
@@ -127,7 +132,7 @@ export async function runStep(
     }
   }
   result.status = "verified";
-  return { result, commandSucceeded };
+  return { result, commandSucceeded, commandStarted };
 }
 
 /**

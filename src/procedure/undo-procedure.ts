@@ -54,7 +54,7 @@ export async function undoProcedure(
   await ports.presenter.showPlan({ ...prepared.plan, undoing: true });
 
   const confirmed = await confirmProcedure(input, ports, result, prepared);
-  if (!confirmed.ok) return finish("confirmation-required", confirmed.message, confirmed.hint);
+  if (!confirmed.ok) return finish(confirmed.outcome, confirmed.message, confirmed.hint);
 
   result.undo = await undoSteps(prepared, indices, ports, input.context.cwd);
   if (!result.undo.attempted) {

@@ -271,3 +271,19 @@ describe("secrets the first review found leaking", () => {
     expect(redactArgv(["fly", "-t", "prod", "destroy-pipeline", "-pmain"])).toContain("-pmain");
   });
 });
+
+describe("references to where a secret is read from", () => {
+  it("leaves @env:NAME visible, so a printed resume command can be pasted", () => {
+    expect(redactArgv(["--param", "api-key=@env:MYKEY"])).toEqual([
+      "--param",
+      "api-key=@env:MYKEY",
+    ]);
+    expect(redactText("preflight procedure run r --param new-token=@env:NEW_TOKEN")).toBe(
+      "preflight procedure run r --param new-token=@env:NEW_TOKEN",
+    );
+    expect(redactArgv(["--param", "api-key=literal-secret-value"])).toEqual([
+      "--param",
+      "api-key=***",
+    ]);
+  });
+});

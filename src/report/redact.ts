@@ -161,6 +161,7 @@ const NAME_PAIR = new RegExp(
 const MAY_HOLD_SECRET = /[=:]|-[A-Za-z]|\b(?:Bearer|Basic)\b/;
 
 function maskQuoted(value: string): string {
+  if (isReference(value)) return value;
   const quote = value[0];
   remember(value);
   return quote === '"' || quote === "'" ? `${quote}${REDACTED}${quote}` : REDACTED;
@@ -222,7 +223,16 @@ const learnedSecrets = new Set<string>();
 // everywhere once turned `--password staging` into an environment named "***".
 const MIN_LEARNED_LENGTH = 8;
 
+/**
+ * `@env:NAME`: where a secret is read from (`--param token=@env:NEW_TOKEN`), not the secret;
+ * hiding it would make the resume command preflight prints impossible to paste.
+ */
+function isReference(value: string): boolean {
+  return /^(["']?)@env:[A-Za-z_][A-Za-z0-9_]*\1$/.test(value);
+}
+
 function remember(value: string): string {
+  if (isReference(value)) return value;
   const bare = value.replace(/^(["'])([\s\S]*)\1$/, "$2");
   if (bare.length >= MIN_LEARNED_LENGTH && bare !== REDACTED) learnedSecrets.add(bare);
   return REDACTED;

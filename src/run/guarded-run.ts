@@ -304,8 +304,10 @@ async function verifyAfterRun(
       : `${what}; nothing was rolled back`,
     verification.violations.every((v) => v.expectation === "state.unverified")
       ? "check the state by hand: preflight could not see it after the command ran"
-      : rollback.commands && rollback.commands.length > 0
-        ? `to undo what should not have changed, run:\n    ${rollback.commands.join("\n    ")}`
-        : "restore the entries listed in the report by hand; the report and the audit log list exactly what changed",
+      : verification.violations.every((v) => v.expectation === "verify")
+        ? "the command ran, but the checks after it failed (listed above and in the report): find out why before anything else runs"
+        : rollback.commands && rollback.commands.length > 0
+          ? `to undo what should not have changed, run:\n    ${rollback.commands.join("\n    ")}`
+          : "restore the entries listed in the report by hand; the report and the audit log list exactly what changed",
   );
 }

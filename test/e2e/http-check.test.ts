@@ -40,6 +40,10 @@ describe("preflight check http", () => {
         // A badly behaved server that echoes the credential it was given.
         res.writeHead(401);
         return res.end(`bad credential: ${req.headers.authorization ?? "none"}`);
+      case "/padded":
+        // Echoed after enough text that a quoted excerpt of the body cuts the token in half.
+        res.writeHead(401);
+        return res.end(`${"x".repeat(90)} ${req.headers.authorization ?? "none"}`);
       default:
         res.writeHead(404);
         return res.end();
@@ -141,6 +145,16 @@ describe("preflight check http", () => {
     const detail: string = JSON.parse(wrong.stdout).checks[0].detail;
     expect(detail).toMatch(/^status 401, expected 2xx \(in \d+ ms\): "bad credential: .*\*\*\*"$/);
     expect(wrong.stdout + wrong.stderr).not.toContain(TOKEN);
+
+    // Even a token the excerpt would cut in half is hidden before it is cut.
+    const padded = await ws.run(
+      ["check", "http", `${base}/padded`, "--bearer-env", "HEALTH_TOKEN"],
+      {
+        env: { HEALTH_TOKEN: TOKEN },
+      },
+    );
+    expect(padded.exitCode).toBe(67);
+    expect(padded.stdout + padded.stderr).not.toContain(TOKEN.slice(0, 10));
   });
 
   it("does not send the request at all when the credential's variable is not set", async (t) => {

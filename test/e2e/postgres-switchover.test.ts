@@ -157,7 +157,7 @@ describeWithPostgres("postgres switchover (Chargify 2017)", () => {
     expect(failed.stderr).toContain("step 3/4 'promote the standby' failed");
     expect(failed.stderr).toContain("Steps 1–2 completed and were verified");
     expect(failed.stderr).toContain("preflight procedure run pg-switchover --resume --policy");
-    expect(failed.exitCode).toBe(1);
+    expect(failed.exitCode).toBe(70);
     expect(await accepts(primary)).toBe(false);
     expect(await standby.psql("SELECT pg_is_in_recovery()")).toBe("t");
 
