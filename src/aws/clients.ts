@@ -56,7 +56,10 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       if (!account) {
         account = (async () => {
           const { GetCallerIdentityCommand } = (await loadAwsModules()).sdk;
-          const answer = await (await clients.sts(target)).send(new GetCallerIdentityCommand({}));
+          // An endpoint that accepts the connection and never answers must not hang the run.
+          const answer = await (await clients.sts(target)).send(new GetCallerIdentityCommand({}), {
+            abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS),
+          });
           if (!answer.Account) throw new Error("STS GetCallerIdentity returned no account");
           return answer.Account;
         })();
@@ -68,6 +71,8 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
   };
   return clients;
 }
+
+const STS_TIMEOUT_MS = 20_000;
 
 /** A logger that says nothing: the SDK must not print into the wrapped command's output. */
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, trace() {} };

@@ -7,7 +7,8 @@ export function describeAwsError(error: unknown, target: AwsTarget): string {
   const name = e.name ?? "Error";
   const message = (e.message ?? String(error)).split("\n")[0]!.trim();
   const where = `(${target.description})`;
-  if (name === "CredentialsProviderError") return `no usable AWS credentials: ${message} ${where}`;
+  // Not "credentials: …": the secret scrubber would read that as a credential and mask it.
+  if (name === "CredentialsProviderError") return `no usable AWS credentials (${message}) ${where}`;
   if (/region is missing/i.test(message)) {
     return `no AWS region: give the command --region, or set AWS_DEFAULT_REGION or the profile's region ${where}`;
   }

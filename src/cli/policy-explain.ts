@@ -18,6 +18,8 @@ export interface PolicyExplainOptions {
   env?: string;
   vars: string[];
   ignoreEnv: boolean;
+  /** Stands in for STS, as a test case's `aws-account` does. */
+  awsAccount?: string;
   json: boolean;
 }
 
@@ -51,6 +53,14 @@ export async function policyExplain(
     argv: options.command,
     vars,
     ...(options.env !== undefined && { intendedEnv: options.env }),
+    // explain runs nothing, STS included: the account is the one the reviewer names.
+    awsAccount: () =>
+      options.awsAccount !== undefined
+        ? { account: options.awsAccount }
+        : {
+            error:
+              "explain does not ask AWS which account the credentials belong to; give it with --aws-account ID (preflight plan asks STS)",
+          },
   });
   ctx.stdout(
     options.json ? `${JSON.stringify(explanation, null, 2)}\n` : renderExplanation(explanation),

@@ -134,6 +134,10 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .option("--env <NAME>", "the environment you mean to target, as with run")
     .option("--var <NAME=VALUE>", "a variable the command would run with; repeatable", collect, [])
     .option("--ignore-env", "ignore this shell's variables; only --var counts")
+    .option(
+      "--aws-account <ID>",
+      "the AWS account to assume for rules that read it (explain does not call STS)",
+    )
     .option("--json", "JSON output")
     .action(async (command: string[], opts: Record<string, unknown>) => {
       if (!args.includes("--") || command.length === 0) {
@@ -149,6 +153,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
           ...(typeof opts.env === "string" && { env: opts.env }),
           vars: opts.var as string[],
           ignoreEnv: Boolean(opts.ignoreEnv),
+          ...(typeof opts.awsAccount === "string" && { awsAccount: opts.awsAccount }),
           json: Boolean(opts.json),
         },
         ctx,

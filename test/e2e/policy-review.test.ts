@@ -308,3 +308,44 @@ describe("preflight policy diff", () => {
     expect(missing.stderr).toContain("git:nope:ops.yaml:1:1: git cannot read nope:ops.yaml");
   });
 });
+
+describe("mistakes on the review commands' own command line", () => {
+  it("are usage errors (64) in one line, never a stack trace or a 'bug'", async (t) => {
+    const ws = useWorkspace(t);
+    const policy = ws.path("ops.yaml");
+    writeFileSync(policy, POLICY);
+    for (const args of [
+      ["policy", "lint", "--format", "bogus", policy],
+      ["policy", "test", "--min-coverage", "150", policy],
+      ["policy", "explain", "--var", "FOO", "--", "ls"],
+    ]) {
+      const result = await ws.run(args);
+      expect(result.exitCode, args.join(" ")).toBe(64);
+      expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+  });
+});
+
+describe("policy explain on rules that read the AWS account", () => {
+  it("says it does not ask STS, and explains with the account a reviewer names", async (t) => {
+    const ws = useWorkspace(t);
+    const policy = join(REPO_ROOT, "policies", "examples", "aws-security-groups.yaml");
+    const command = ["--", "aws", "ec2", "revoke-security-group-ingress", "--group-id", "sg-1"];
+    const without = await ws.run(["policy", "explain", "--policy", policy, ...command]);
+    expect(without.exitCode).toBe(0);
+    expect(without.stdout).toContain("give it with --aws-account ID (preflight plan asks STS)");
+    const named = await ws.run([
+      "policy",
+      "explain",
+      "--policy",
+      policy,
+      "--aws-account",
+      "123456789012",
+      ...command,
+    ]);
+    expect(named.stdout).toContain(
+      "account 123456789012 is listed in production's match.aws-account",
+    );
+    expect(named.stdout).toContain("confirm, by rule sg-revoke");
+  });
+});

@@ -72,6 +72,7 @@ export function explainCommand(input: {
   argv: readonly string[];
   vars: Record<string, string | undefined>;
   intendedEnv?: string;
+  awsAccount?: Parameters<typeof evaluateCommand>[0]["awsAccount"];
 }): Explanation {
   const { policy } = input;
   const evaluation = evaluateCommand(input);
@@ -222,6 +223,8 @@ function environmentWhy(policy: Policy, env: ResolvedEnvironment): string {
     return `${defined.name}'s match.vars hold (${vars.join(", ")})`;
   }
   if (globMatchIgnoringCase(defined.name, env.target)) return `'${env.target}' is its name`;
+  if ((defined.awsAccounts ?? []).includes(env.target))
+    return `account ${env.target} is listed in ${defined.name}'s match.aws-account`;
   const pattern = defined.targets.find((p) => globMatchIgnoringCase(p, env.target!));
   return `'${env.target}' matches ${defined.name}'s match.target ${JSON.stringify(pattern)}`;
 }

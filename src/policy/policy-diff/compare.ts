@@ -66,13 +66,14 @@ export function compareOutcomes(before: CommandOutcome, after: CommandOutcome): 
 
   out.push(...compareItems("check", before.checks, after.checks));
   out.push(...compareItems("state", before.state, after.state));
+  out.push(...compareItems("rollback", before.rollbacks ?? [], after.rollbacks ?? []));
   out.push(...compareExpectations(before.expectations, after.expectations));
   return out;
 }
 
 function compareItems(field: string, before: GuardItem[], after: GuardItem[]): Difference[] {
   const key = (i: GuardItem) => `${i.rule}\0${i.name}`;
-  const label = field === "check" ? "check" : "state probe";
+  const label = field === "check" ? "check" : field === "state" ? "state probe" : "rollback";
   const out: Difference[] = [];
   for (const old of before) {
     const now = after.find((i) => key(i) === key(old));
@@ -84,10 +85,12 @@ function compareItems(field: string, before: GuardItem[], after: GuardItem[]): D
         rule: old.rule,
       });
     else if (now.detail !== old.detail)
+      // An edit can loosen (a higher limit, a narrower query) as easily as tighten, and
+      // preflight cannot tell which: it is a weakening until a second reviewer says otherwise.
       out.push({
-        direction: "change",
+        direction: "weakening",
         field,
-        text: `${label} '${old.name}' (rule ${old.rule}) was edited`,
+        text: `${label} '${old.name}' (rule ${old.rule}) was edited; preflight cannot prove the edit is not looser`,
         rule: old.rule,
       });
   }
@@ -126,6 +129,16 @@ function compareExpectations(before: ExpectationSet[], after: ExpectationSet[]):
           rule,
         });
       }
+    }
+    if (old.predicted !== now.predicted) {
+      const rank: Record<string, number> = { exact: 2, subset: 1, none: 0 };
+      const [a, b] = [old.predicted ?? "none", now.predicted ?? "none"];
+      out.push({
+        direction: rank[b]! < rank[a]! ? "weakening" : "tightening",
+        field: "expectation",
+        text: `expect.predicted (rule ${rule}): ${a} → ${b}`,
+        rule,
+      });
     }
     const json = (s: Selector) => JSON.stringify(s);
     for (const s of old.unchanged.filter((s) => !now.unchanged.some((n) => json(n) === json(s))))
@@ -179,10 +192,12 @@ function compareChange(
       out.push({ direction: "weakening", text: `${which} ${JSON.stringify(a)} removed` });
     else if (!a && b)
       out.push({ direction: "tightening", text: `${which} ${JSON.stringify(b)} added` });
+    // Narrowing `never` or widening `only` lets more through, and a glob's reach cannot be
+    // compared in general: an edited selector is a weakening until a reviewer says otherwise.
     else
       out.push({
-        direction: "change",
-        text: `${which} ${JSON.stringify(a)} → ${JSON.stringify(b)}`,
+        direction: "weakening",
+        text: `${which} ${JSON.stringify(a)} → ${JSON.stringify(b)} (preflight cannot prove the new selector is not looser)`,
       });
   }
   return out;

@@ -192,6 +192,39 @@ describe("diffPolicies", () => {
   });
 });
 
+describe("diffPolicies on the guards of a change", () => {
+  const weakenings = async (edit: (text: string) => string) =>
+    (await diff(OLD, edit(OLD))).commands
+      .flatMap((c) => c.differences)
+      .filter((d) => d.direction === "weakening")
+      .map((d) => d.text);
+
+  it("counts a widened `only` and an edited check as weakenings, not mere changes", async () => {
+    expect(
+      await weakenings((t) => t.replace('only: { name: "{resource}" }', 'only: { name: "*" }')),
+    ).toEqual([
+      'expect.removed (rule fly-destroy): only {"name":"{resource}"} → {"name":"*"} (preflight cannot prove the new selector is not looser)',
+    ]);
+    expect(
+      await weakenings((t) => t.replace("get-pipeline, -p", "get-pipeline, --team, main, -p")),
+    ).toEqual([
+      "check 'pipeline exists' (rule fly-destroy) was edited; preflight cannot prove the edit is not looser",
+    ]);
+  });
+
+  it("counts a removed rollback as a weakening", async () => {
+    const withRollback = (t: string) =>
+      t.replace(
+        "    expect: { removed: { max: 1",
+        '    rollback: { run: [fly, -t, "{target}", set-pipeline] }\n    expect: { removed: { max: 1',
+      );
+    const result = await diff(withRollback(OLD), OLD);
+    expect(
+      result.commands.flatMap((c) => c.differences).map((d) => [d.direction, d.text]),
+    ).toContainEqual(["weakening", "rollback 'rollback' (rule fly-destroy) no longer runs"]);
+  });
+});
+
 describe("parseCommandsFile", () => {
   it("reads one command per line, quotes honoured, scripts kept whole", () => {
     const { commands, problems } = parseCommandsFile(

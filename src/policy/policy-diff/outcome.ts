@@ -20,6 +20,8 @@ export interface ExpectationSet {
   removed: ChangeExpectation;
   changed: ChangeExpectation;
   unchanged: Selector[];
+  /** `expect.predicted`: the actual change must equal (exact) or stay within (subset) the prediction. */
+  predicted?: "exact" | "subset";
 }
 
 export interface CommandOutcome {
@@ -31,6 +33,8 @@ export interface CommandOutcome {
   rules: string[];
   checks: GuardItem[];
   state: GuardItem[];
+  /** What undoes a bad change: a rollback command or `rollback: auto|prompt`. */
+  rollbacks: GuardItem[];
   expectations: ExpectationSet[];
 }
 
@@ -63,13 +67,19 @@ export function commandOutcome(policy: Policy, command: DiffCommand): CommandOut
     }),
     confirmation: e.confirmation,
     rules: ids,
-    checks: rules.flatMap((r) =>
-      r.checks.map((c) => ({
+    checks: rules.flatMap((r) => [
+      ...r.checks.map((c) => ({
         rule: r.id,
         name: c.name,
         detail: JSON.stringify({ ...c, source: undefined }),
       })),
-    ),
+      // Checks after the command (`verify:`) guard it as much as the ones before.
+      ...(r.verify ?? []).map((c) => ({
+        rule: r.id,
+        name: `verify: ${c.name}`,
+        detail: JSON.stringify({ ...c, source: undefined }),
+      })),
+    ]),
     state: rules.flatMap((r) =>
       r.state.map((s) => ({
         rule: r.id,
@@ -77,12 +87,19 @@ export function commandOutcome(policy: Policy, command: DiffCommand): CommandOut
         detail: JSON.stringify({ ...s, source: undefined }),
       })),
     ),
+    rollbacks: rules.flatMap((r) => [
+      ...(r.rollback
+        ? [{ rule: r.id, name: "rollback", detail: JSON.stringify(r.rollback.run) }]
+        : []),
+      ...(r.restore ? [{ rule: r.id, name: `rollback: ${r.restore}`, detail: r.restore }] : []),
+    ]),
     expectations: rules.map((r) => ({
       rule: r.id,
       added: r.expect?.added ?? ANY,
       removed: r.expect?.removed ?? ANY,
       changed: r.expect?.changed ?? ANY,
       unchanged: r.expect?.unchanged ?? [],
+      ...(r.expect?.predicted && { predicted: r.expect.predicted }),
     })),
   };
 }
