@@ -635,3 +635,24 @@ describe("compilePolicyTexts merges several files", () => {
     expect(one.unparsableScripts).toBe("block");
   });
 });
+
+describe("globs in expectation selectors", () => {
+  it("rejects one that cannot compile, at its value, and accepts {placeholders}", async () => {
+    const text = yaml`
+      version: 1
+      rules:
+        - id: x
+          match: { command: fly, args: [destroy-pipeline] }
+          resource: { flag: -p }
+          state:
+            - { name: p, run: [fly, pipelines, --json], key: [name] }
+          expect:
+            removed: { only: { name: "{resource}" }, never: { name: "{a" } }
+    `;
+    const error = await compilePolicyTexts([{ file: "p.yaml", text }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PolicyError);
+    expect((error as PolicyError).problems.map((p) => [p.line, p.message])).toEqual([
+      [9, `glob "{a" has '{' without '}'`],
+    ]);
+  });
+});

@@ -162,13 +162,17 @@ function checkRule(
       const change = rule.expect[kind];
       if (change.kind !== "limit") continue;
       for (const which of ["only", "never"] as const) {
-        for (const [field, text] of Object.entries(change[which] ?? {}))
+        for (const [field, text] of Object.entries(change[which] ?? {})) {
           templates.push({ at: locate(["expect", kind, which, field]), text });
+          checkSelectorGlob(text, locate(["expect", kind, which, field]), report);
+        }
       }
     }
     rule.expect.unchanged.forEach((selector, j) => {
-      for (const [field, text] of Object.entries(selector))
+      for (const [field, text] of Object.entries(selector)) {
         templates.push({ at: locate(["expect", "unchanged", j, field]), text });
+        checkSelectorGlob(text, locate(["expect", "unchanged", j, field]), report);
+      }
     });
   }
   for (const { at, text } of templates) {
@@ -195,6 +199,11 @@ function checkGlob(pattern: string, at: SourceRef, report: Report): void {
       report(at, error.message, "escape a literal character with '\\'");
     else throw error;
   }
+}
+
+/** A selector value is a glob once its {placeholders} are filled (with escaped text). */
+function checkSelectorGlob(text: string, at: SourceRef, report: Report): void {
+  checkGlob(text.replace(/\{[A-Za-z_][A-Za-z0-9_.-]*\}/g, "x"), at, report);
 }
 
 function sameRef(a: SourceRef, b: SourceRef): boolean {

@@ -359,6 +359,20 @@ describe("PF101 sees through wrappers", () => {
     ]);
   });
 
+  it("finds a program with a space in it, and a rule on sh -c, which can never match", () => {
+    const findings = lint(yaml`
+      version: 1
+      unknown-environment: deny
+      rules:
+        - { id: aws-ec2, match: { command: "aws ec2" }, decision: deny }
+        - { id: sh-c, match: { command: sh, args: [-c, "rm *"] }, decision: deny }
+    `);
+    expect(findings.filter((f) => f.code === "PF101").map((f) => f.message)).toEqual([
+      expect.stringContaining("a program name has no spaces; write command: aws and args: [ec2]"),
+      expect.stringContaining("preflight reads sh -c scripts and matches the commands in them"),
+    ]);
+  });
+
   it("leaves a rule on sudo's own options alone (sudo -i runs a shell)", () => {
     const findings = lint(yaml`
       version: 1

@@ -287,6 +287,25 @@ describe("authorizes", () => {
 });
 
 describe("what cannot be predicted, and what changes nothing", () => {
+  it("an authorize from a source group named by a name preflight has not seen", () => {
+    const call = read(
+      "authorize-security-group-ingress",
+      "--group-id",
+      "sg-db",
+      "--protocol",
+      "tcp",
+      "--port",
+      "9100",
+      "--source-group",
+      "monitoring",
+    );
+    expect(predictCall({ call, grants: BEFORE, groups: GROUPS, state: "groups" })).toEqual({
+      kind: "unpredictable",
+      problem:
+        "preflight cannot tell which security group 'monitoring' is (it is not among the groups it snapshotted): name the source by id (sg-…), or add the group to the state's groups:",
+    });
+  });
+
   it("a group the snapshot does not cover, or a name several groups have", () => {
     const outside = predictCall({
       call: read(

@@ -51,6 +51,22 @@ export function predictCall(input: PredictionInput): Prediction {
   const { call } = input;
   const group = targetGroup(input);
   if ("problem" in group) return { kind: "unpredictable", problem: group.problem };
+  if (call.action !== "revoke") {
+    // AWS resolves a source group's name itself; preflight only knows the groups it has seen.
+    // Guessing "AWS will refuse it" would be wrong when the group exists elsewhere.
+    const unknown = call.grants.find(
+      (g) =>
+        !g.invalid &&
+        g.source === undefined &&
+        sourceIdByName(g.sourceGroupName!, input) === undefined,
+    );
+    if (unknown) {
+      return {
+        kind: "unpredictable",
+        problem: `preflight cannot tell which security group '${unknown.sourceGroupName}' is (it is not among the groups it snapshotted): name the source by id (sg-…), or add the group to the state's groups:`,
+      };
+    }
+  }
   const change: PredictedChange = {
     operation: call.operation,
     group: { id: group.id, name: group.name },

@@ -27,7 +27,26 @@ export function neverMatches({ policy, review }: LintInput): FindingDraft[] {
         });
         return;
       }
+      if (/\s/.test(command.trim())) {
+        const [program, ...rest] = command.trim().split(/\s+/);
+        findings.push({
+          subject: { kind: "rule", rule },
+          at,
+          message: `rule '${rule.id}' matches program '${command}', but a program name has no spaces; write command: ${program} and args: [${rest.join(", ")}]`,
+        });
+        return;
+      }
       const firstArg = rule.args[0];
+      if (SHELLS.has(command) && firstArg !== undefined && /^-[a-z]*c[a-z]*$/.test(firstArg)) {
+        // `sh -c '…'` is always read as the script's own commands, so a rule on the shell
+        // with -c never sees it. (A bare `sudo -i` stays sudo, so wrapper options are not this.)
+        findings.push({
+          subject: { kind: "rule", rule },
+          at,
+          message: `rule '${rule.id}' matches '${command} ${firstArg}', but preflight reads ${command} ${firstArg} scripts and matches the commands in them; write a rule for those commands`,
+        });
+        return;
+      }
       if (
         isSeenThrough(command) &&
         firstArg !== undefined &&
