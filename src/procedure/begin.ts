@@ -10,6 +10,7 @@ import { resolveParams } from "./params.js";
 import type { ProcedureInput, ProcedurePorts } from "./ports.js";
 import { type PreparedProcedure, prepareProcedure } from "./prepare.js";
 import { hashParams, type ProcedureProgress } from "./progress.js";
+import { procedureRecord } from "./records.js";
 import type { ProcedureResult } from "./result.js";
 
 export type Finish = (outcome: Outcome, message: string, hint?: string) => ProcedureResult;
@@ -246,4 +247,40 @@ function environmentView(env: PreparedProcedure["environment"]): ProcedureResult
     color: env.color,
     ...(env.target !== undefined && { target: env.target }),
   };
+}
+
+/** The start every procedure verb shares: a fresh result, its `finish`, and beginProcedure. */
+export async function startProcedure(input: ProcedureInput, ports: ProcedurePorts) {
+  const started = ports.now();
+  const result = newProcedureResult(input, started);
+  const finish: Finish = (outcome, message, hint) =>
+    finishProcedure(result, { outcome, message, hint, input, ports, started });
+  const begun = await beginProcedure(input, ports, result, finish);
+  return { result, finish, begun };
+}
+
+/** Sets the outcome and duration and, for run and undo, writes the procedure's audit record. */
+export function finishProcedure(
+  result: ProcedureResult,
+  ending: {
+    outcome: Outcome;
+    message: string;
+    hint: string | undefined;
+    input: ProcedureInput;
+    ports: ProcedurePorts;
+    started: Date;
+  },
+): ProcedureResult {
+  const { input, ports } = ending;
+  const lastStep = [...result.steps].reverse().find((s) => s.commandExitCode !== null);
+  conclude(result, ending.outcome, ending.message, ending.hint, lastStep?.commandExitCode ?? null);
+  result.durationMs = Math.max(0, ports.now().getTime() - ending.started.getTime());
+  if (input.mode === "plan") return result;
+  const entry = procedureRecord(result, input.context, ports.now());
+  try {
+    ports.audit.append(entry);
+  } catch (error) {
+    result.auditFailure ??= { error: (error as Error).message, record: entry };
+  }
+  return result;
 }

@@ -7,17 +7,11 @@
  */
 import { runChecks } from "../run/checks.js";
 import type { Outcome } from "../run/outcome.js";
-import {
-  beginProcedure,
-  conclude,
-  confirmProcedure,
-  type Finish,
-  newProcedureResult,
-} from "./begin.js";
+import { confirmProcedure, type Finish, startProcedure } from "./begin.js";
 import type { ProcedureInput, ProcedurePorts } from "./ports.js";
 import type { PreparedProcedure } from "./prepare.js";
 import type { ProcedureProgress } from "./progress.js";
-import { procedureRecord, stepRecord } from "./records.js";
+import { stepRecord } from "./records.js";
 import type { ProcedureResult, StepResult } from "./result.js";
 import { runStep } from "./step.js";
 import { undoSteps } from "./undo.js";
@@ -27,12 +21,7 @@ export async function runProcedure(
   input: ProcedureInput,
   ports: ProcedurePorts,
 ): Promise<ProcedureResult> {
-  const started = ports.now();
-  const result = newProcedureResult(input, started);
-  const finish: Finish = (outcome, message, hint) =>
-    finishProcedure(result, { outcome, message, hint, input, ports, started });
-
-  const begun = await beginProcedure(input, ports, result, finish);
+  const { result, finish, begun } = await startProcedure(input, ports);
   if (!("prepared" in begun)) return begun;
   const { prepared, resumeAt } = begun;
   await ports.presenter.showPlan(prepared.plan);
@@ -330,30 +319,4 @@ function undoneList(result: ProcedureResult): string {
   if (undone.length === 0) return "no step had changed anything, so nothing needed undoing.";
   const list = stepList(undone.sort((a, b) => a - b));
   return `${list} ${undone.length === 1 ? "was" : "were"} reverted, newest first.`;
-}
-
-/** Sets the outcome and duration and, for run and undo, writes the procedure's audit record. */
-export function finishProcedure(
-  result: ProcedureResult,
-  ending: {
-    outcome: Outcome;
-    message: string;
-    hint: string | undefined;
-    input: ProcedureInput;
-    ports: ProcedurePorts;
-    started: Date;
-  },
-): ProcedureResult {
-  const { input, ports } = ending;
-  const lastStep = [...result.steps].reverse().find((s) => s.commandExitCode !== null);
-  conclude(result, ending.outcome, ending.message, ending.hint, lastStep?.commandExitCode ?? null);
-  result.durationMs = Math.max(0, ports.now().getTime() - ending.started.getTime());
-  if (input.mode === "plan") return result;
-  const entry = procedureRecord(result, input.context, ports.now());
-  try {
-    ports.audit.append(entry);
-  } catch (error) {
-    result.auditFailure ??= { error: (error as Error).message, record: entry };
-  }
-  return result;
 }

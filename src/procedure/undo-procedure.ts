@@ -4,22 +4,16 @@
  * confirmation a run needs. The steps come from the progress file, so it undoes exactly what
  * was done, not what the policy says today: a changed policy is refused.
  */
-import { beginProcedure, confirmProcedure, type Finish, newProcedureResult } from "./begin.js";
+import { confirmProcedure, startProcedure } from "./begin.js";
 import type { ProcedureInput, ProcedurePorts } from "./ports.js";
 import type { ProcedureResult } from "./result.js";
-import { finishProcedure } from "./run-procedure.js";
 import { undoSteps } from "./undo.js";
 
 export async function undoProcedure(
   input: ProcedureInput,
   ports: ProcedurePorts,
 ): Promise<ProcedureResult> {
-  const started = ports.now();
-  const result = newProcedureResult(input, started);
-  const finish: Finish = (outcome, message, hint) =>
-    finishProcedure(result, { outcome, message, hint, input, ports, started });
-
-  const begun = await beginProcedure(input, ports, result, finish);
+  const { result, finish, begun } = await startProcedure(input, ports);
   if (!("prepared" in begun)) return begun;
   const { prepared, existing } = begun;
   const name = input.procedure.name;

@@ -15,6 +15,7 @@ import type { Guard } from "./guards.js";
 import type { ProcessRunner } from "./ports.js";
 import type { PredictedReport } from "./result.js";
 import type { SnapshotSet } from "./snapshots.js";
+import { probeContext } from "./snapshots.js";
 
 export interface GuardPrediction {
   guard: Guard;
@@ -38,19 +39,7 @@ export async function predictChanges(
       if (!kind.predict || !snapshot) continue;
       let prediction: StatePrediction | undefined;
       try {
-        prediction = await kind.predict(
-          spec,
-          {
-            runner: options.runner,
-            lookup: guard.lookup,
-            env: guard.vars,
-            cwd: options.cwd,
-            argv: guard.argv,
-            ...(options.aws && { aws: options.aws }),
-            ...(options.home !== undefined && { home: options.home }),
-          },
-          snapshot.entries,
-        );
+        prediction = await kind.predict(spec, probeContext(guard, options), snapshot.entries);
       } catch (error) {
         prediction = { kind: "unpredictable", problem: (error as Error).message };
       }

@@ -16,7 +16,7 @@ import { canonicalJson } from "../util/canonical-json.js";
 import type { Guard } from "./guards.js";
 import type { ProcessRunner, Prompter } from "./ports.js";
 import type { RollbackEntry } from "./result.js";
-import { type SnapshotSet, takeSnapshots } from "./snapshots.js";
+import { probeContext, type SnapshotSet, takeSnapshots } from "./snapshots.js";
 
 export interface RestoreOutcome {
   attempted: boolean;
@@ -209,15 +209,7 @@ function planJob(
     kind: stateKind(spec),
     plan,
     pending,
-    context: {
-      runner: options.runner,
-      lookup: guard.lookup,
-      env: guard.vars,
-      cwd: options.cwd,
-      argv: guard.argv,
-      ...(options.aws && { aws: options.aws }),
-      ...(options.home !== undefined && { home: options.home }),
-    },
+    context: probeContext(guard, options),
   };
 }
 

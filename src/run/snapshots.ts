@@ -19,6 +19,22 @@ export interface SnapshotSet {
   skipped: { name: string; rule: string }[];
 }
 
+/** What a state kind sees of a guard: the command's argv, variables and AWS access. */
+export function probeContext(
+  guard: Guard,
+  options: { runner: ProcessRunner; cwd: string; aws?: AwsClients; home?: string },
+) {
+  return {
+    runner: options.runner,
+    lookup: guard.lookup,
+    env: guard.vars,
+    cwd: options.cwd,
+    argv: guard.argv,
+    ...(options.aws && { aws: options.aws }),
+    ...(options.home !== undefined && { home: options.home }),
+  };
+}
+
 /** Takes every guard's state probes; failures are collected, not thrown. */
 export async function takeSnapshots(
   guards: readonly Guard[],
@@ -39,15 +55,7 @@ export async function takeSnapshots(
         continue;
       }
       try {
-        const entries = await stateKind(spec).snapshot(spec, {
-          runner: options.runner,
-          lookup: guard.lookup,
-          env: guard.vars,
-          cwd: options.cwd,
-          argv: guard.argv,
-          ...(options.aws && { aws: options.aws }),
-          ...(options.home !== undefined && { home: options.home }),
-        });
+        const entries = await stateKind(spec).snapshot(spec, probeContext(guard, options));
         result.snapshots.push({ state: spec.name, rule: guard.rule.id, key: spec.key, entries });
       } catch (error) {
         const problem =
