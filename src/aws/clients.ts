@@ -21,6 +21,8 @@ export interface AwsClients {
 export interface AwsClientOptions {
   /** Called once per API operation, e.g. "DescribeSecurityGroupsCommand"; for counting. */
   onCall?: (operation: string) => void;
+  /** How long the account lookup may take (default 20 s). */
+  stsTimeoutMs?: number;
 }
 
 /** The clients one run uses; nothing is loaded until a method is called. */
@@ -58,7 +60,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
           const { GetCallerIdentityCommand } = (await loadAwsModules()).sdk;
           // An endpoint that accepts the connection and never answers must not hang the run.
           const answer = await (await clients.sts(target)).send(new GetCallerIdentityCommand({}), {
-            abortSignal: AbortSignal.timeout(STS_TIMEOUT_MS),
+            abortSignal: AbortSignal.timeout(options.stsTimeoutMs ?? STS_TIMEOUT_MS),
           });
           if (!answer.Account) throw new Error("STS GetCallerIdentity returned no account");
           return answer.Account;
