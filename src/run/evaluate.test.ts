@@ -469,3 +469,26 @@ describe("--env given as one of an environment's targets", () => {
     expect(evaluation.decision).toBe("deny");
   });
 });
+
+describe("a matching rule whose environment cannot be told", () => {
+  it("is blocked with decision deny, not none, when the AWS account lookup fails", async () => {
+    const policy = await policyFrom(yaml`
+      version: 1
+      environments:
+        production: { protected: true, match: { aws-account: ["123456789012"] } }
+      rules:
+        - id: sg-revoke
+          match: { command: aws, args: [ec2, revoke-security-group-ingress] }
+          environment: { aws-account: true }
+          decision: confirm
+    `);
+    const evaluation = evaluateCommand({
+      policy,
+      argv: ["aws", "ec2", "revoke-security-group-ingress", "--group-id", "sg-1"],
+      vars: {},
+      awsAccount: () => ({ error: "no usable AWS credentials" }),
+    });
+    expect(evaluation.blocked?.reason).toContain("no usable AWS credentials");
+    expect(evaluation.decision).toBe("deny");
+  });
+});

@@ -130,6 +130,10 @@ export function evaluateCommand(input: {
         ? match.decision
         : stricter(evaluation.decision, match.decision);
   }
+  // Rules matched but their environment could not be told (the account lookup failed, the
+  // signals contradict): the command is blocked, so the decision says deny, not "none".
+  if (evaluation.decision === "none" && evaluation.blocked && evaluation.rules.length > 0)
+    evaluation.decision = "deny";
 
   const environments = new Map(
     evaluation.matches.map((m) => [`${m.environment.known}:${m.environment.name}`, m.environment]),
