@@ -110,6 +110,25 @@ describe("preflight check: usage and policies", () => {
     const orphan = await ws.run(["check", "http", "http://127.0.0.1:1/", "--json-equals", "ok"]);
     expect(orphan.exitCode).toBe(64);
     expect(orphan.stderr).toContain("--json-equals needs --json-path");
+    const notUrl = await ws.run(["check", "http", "notaurl"]);
+    expect(notUrl.exitCode).toBe(64);
+    expect(notUrl.stderr).toContain("'notaurl' is not an http(s) URL");
+  });
+
+  it("runs a command exactly as typed, braces included", async (t) => {
+    const ws = useWorkspace(t);
+    const result = await ws.run([
+      "check",
+      "run",
+      "--equals",
+      "a}} {foo}",
+      "--",
+      "sh",
+      "-c",
+      'echo "a}} {foo}"',
+    ]);
+    expect(result.stdout).toContain('stdout is "a}} {foo}"');
+    expect(result.exitCode).toBe(0);
   });
 
   it("refuses an invalid policy with 65, pointing at the line", async (t) => {
