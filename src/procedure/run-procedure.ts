@@ -13,7 +13,7 @@ import type { PreparedProcedure } from "./prepare.js";
 import type { ProcedureProgress } from "./progress.js";
 import { stepRecord } from "./records.js";
 import type { ProcedureResult, StepResult } from "./result.js";
-import { runStep } from "./step.js";
+import { runStep, stepGuard } from "./step.js";
 import { undoSteps } from "./undo.js";
 
 /** Runs (or plans) a procedure; returns its result as data, with every record written. */
@@ -211,27 +211,13 @@ async function planOnly(
   finish: Finish,
 ): Promise<ProcedureResult> {
   const step = prepared.procedure.steps[resumeAt]!;
-  const checks = await runChecks(
-    [
-      {
-        rule: {
-          id: `${prepared.procedure.name}#${resumeAt + 1}`,
-          source: step.source,
-          commands: [],
-          args: [],
-          namedArgs: {},
-          requireReason: false,
-          checks: step.checks,
-          state: [],
-        },
-        argv: [],
-        vars: prepared.vars,
-        environment: prepared.environment,
-        lookup: prepared.lookup,
-      },
-    ],
-    { runner: ports.runner, cwd: input.context.cwd, readOnlyOnly: true },
-  );
+  // plan reads state nowhere: only the first step's read-only checks run.
+  const guard = stepGuard(prepared, resumeAt, step.checks);
+  const checks = await runChecks([{ ...guard, rule: { ...guard.rule, state: [] } }], {
+    runner: ports.runner,
+    cwd: input.context.cwd,
+    readOnlyOnly: true,
+  });
   result.steps = prepared.plan.steps.map((s, i) => ({
     ...emptyStep(i, s.name, i < resumeAt ? "done-before" : "not-run"),
     ...(i === resumeAt && { checks }),

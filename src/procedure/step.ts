@@ -139,7 +139,7 @@ export async function runStep(
  * A step seen as a guard (a rule applied to one command), so that it reuses the checks,
  * snapshots and verification of guarded runs. Its id names the procedure and step.
  */
-function stepGuard(prepared: PreparedProcedure, index: number, checks: CheckSpec[]): Guard {
+export function stepGuard(prepared: PreparedProcedure, index: number, checks: CheckSpec[]): Guard {
   const step = prepared.procedure.steps[index]!;
   const rule: Rule = {
     id: `${prepared.procedure.name}#${index + 1}`,
