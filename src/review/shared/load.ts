@@ -7,13 +7,13 @@
  */
 import { createHash } from "node:crypto";
 import type { PolicyProblem } from "../../errors.js";
-import type { PolicyPart } from "../compile.js";
+import type { PolicyPart } from "../../policy/compile.js";
+import { mergePolicyParts } from "../../policy/merge.js";
+import { parsePolicyText } from "../../policy/parse.js";
+import type { PolicyFile } from "../../policy/schema.js";
+import { closest } from "../../policy/suggest.js";
+import type { Environment, Policy, PolicyTest, Rule, SourceRef } from "../../policy/types.js";
 import { collectSuppressions, type Suppression } from "../lint/suppressions.js";
-import { mergePolicyParts } from "../merge.js";
-import { parsePolicyText } from "../parse.js";
-import type { PolicyFile } from "../schema.js";
-import { closest } from "../suggest.js";
-import type { Environment, Policy, PolicyTest, Rule, SourceRef } from "../types.js";
 import type { PolicyTexts } from "./sources.js";
 
 export type PathKey = string | number;

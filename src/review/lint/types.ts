@@ -2,8 +2,9 @@
  * The data `policy lint` works with: checks that look at a valid policy and return findings,
  * each with a stable code, a severity and the exact place a reviewer should look.
  */
-import type { ReviewPolicy } from "../review/load.js";
-import type { Environment, Policy, Rule, SourceRef } from "../types.js";
+
+import type { Environment, Policy, Rule, SourceRef } from "../../policy/types.js";
+import type { ReviewPolicy } from "../shared/load.js";
 
 /** errors make `policy lint` exit 65; warnings exit 1 with --strict. */
 export type Severity = "error" | "warning";
