@@ -4,7 +4,7 @@
  */
 
 import type { Policy } from "../../policy/types.js";
-import type { ReviewPolicy } from "../shared/load.js";
+import type { ReviewPolicy } from "../shared/review-policy.js";
 import { LINT_CHECKS } from "./catalogue.js";
 import { applySuppressions } from "./suppressions.js";
 import type { Finding, LintCheck } from "./types.js";

@@ -3,17 +3,13 @@
  * each with a stable code, a severity and the exact place a reviewer should look.
  */
 
-import type { Environment, Policy, Rule, SourceRef } from "../../policy/types.js";
-import type { ReviewPolicy } from "../shared/load.js";
+import type { Policy, SourceRef } from "../../policy/types.js";
+import type { ReviewPolicy, Subject } from "../shared/review-policy.js";
+
+export type { Subject };
 
 /** errors make `policy lint` exit 65; warnings exit 1 with --strict. */
 export type Severity = "error" | "warning";
-
-/** What a finding is about, and so where its suppression must be written. */
-export type Subject =
-  | { kind: "rule"; rule: Rule }
-  | { kind: "environment"; env: Environment }
-  | { kind: "policy" };
 
 export interface FindingDraft {
   subject: Subject;
