@@ -6,13 +6,13 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { formatProblem, PolicyError } from "../errors.js";
-import { type DiffCommand, parseCommandsFile } from "../policy/policy-diff/commands.js";
-import { diffPolicies } from "../policy/policy-diff/diff.js";
-import { renderPolicyDiff } from "../policy/policy-diff/render.js";
-import { loadForReview } from "../policy/review/load.js";
-import { sortProblems } from "../policy/review/problems.js";
-import { readPolicySource } from "../policy/review/sources.js";
 import type { Policy } from "../policy/types.js";
+import { type DiffCommand, parseCommandsFile } from "../review/diff/commands.js";
+import { diffPolicies } from "../review/diff/diff.js";
+import { renderPolicyDiff } from "../review/diff/render.js";
+import { loadForReview } from "../review/shared/load.js";
+import { sortProblems } from "../review/shared/problems.js";
+import { readPolicySource } from "../review/shared/sources.js";
 import type { CliContext } from "./context.js";
 
 export interface PolicyDiffOptions {

@@ -4,11 +4,11 @@
  * the decision), 65 for an invalid policy.
  */
 import { formatProblem, UsageError } from "../errors.js";
-import { explainCommand } from "../policy/explain/explain.js";
-import { renderExplanation } from "../policy/explain/render.js";
-import { loadForReview } from "../policy/review/load.js";
-import { sortProblems } from "../policy/review/problems.js";
-import { readFromDisk, readPolicySource } from "../policy/review/sources.js";
+import { explainCommand } from "../review/explain/explain.js";
+import { renderExplanation } from "../review/explain/render.js";
+import { loadForReview } from "../review/shared/load.js";
+import { sortProblems } from "../review/shared/problems.js";
+import { readFromDisk, readPolicySource } from "../review/shared/sources.js";
 import type { CliContext } from "./context.js";
 import { policyTargets } from "./policy-targets.js";
 

@@ -4,18 +4,18 @@
  * with --strict, 65 for an invalid policy or any error.
  */
 import { UsageError } from "../errors.js";
-import { LINT_CHECKS } from "../policy/lint/catalogue.js";
+import { LINT_CHECKS } from "../review/lint/catalogue.js";
 import {
   lintExitCode,
   type PolicyLintResult,
   renderLintJson,
   renderLintText,
   summarise,
-} from "../policy/lint/report.js";
-import { lintPolicy } from "../policy/lint/run.js";
-import { renderSarif } from "../policy/lint/sarif.js";
-import { loadForReview } from "../policy/review/load.js";
-import { sortProblems } from "../policy/review/problems.js";
+} from "../review/lint/report.js";
+import { lintPolicy } from "../review/lint/run.js";
+import { renderSarif } from "../review/lint/sarif.js";
+import { loadForReview } from "../review/shared/load.js";
+import { sortProblems } from "../review/shared/problems.js";
 import type { CliContext } from "./context.js";
 import { policyTargets } from "./policy-targets.js";
 

@@ -8,7 +8,7 @@ import {
   type PolicyTexts,
   readFromDisk,
   readPolicySource,
-} from "../policy/review/sources.js";
+} from "../review/shared/sources.js";
 import type { CliContext } from "./context.js";
 
 export function policyTargets(paths: readonly string[], ctx: CliContext): PolicyTexts[] {

@@ -5,12 +5,12 @@
  * invalid policy.
  */
 import { UsageError } from "../errors.js";
-import { loadForReview } from "../policy/review/load.js";
-import { sortProblems } from "../policy/review/problems.js";
 import { runPolicyTests } from "../policy/test-cases.js";
-import { policyCoverage } from "../policy/testing/coverage.js";
-import { renderJunit } from "../policy/testing/junit.js";
-import { type PolicyTestRun, renderTestText, testExitCode } from "../policy/testing/report.js";
+import { loadForReview } from "../review/shared/load.js";
+import { sortProblems } from "../review/shared/problems.js";
+import { policyCoverage } from "../review/testing/coverage.js";
+import { renderJunit } from "../review/testing/junit.js";
+import { type PolicyTestRun, renderTestText, testExitCode } from "../review/testing/report.js";
 import type { CliContext } from "./context.js";
 import { policyTargets } from "./policy-targets.js";
 

@@ -4,8 +4,8 @@
  * Exit 0 when every policy is valid, 65 otherwise.
  */
 import { formatProblem } from "../errors.js";
-import { loadForReview } from "../policy/review/load.js";
-import { sortProblems } from "../policy/review/problems.js";
+import { loadForReview } from "../review/shared/load.js";
+import { sortProblems } from "../review/shared/problems.js";
 import type { CliContext } from "./context.js";
 import { policyTargets } from "./policy-targets.js";
 

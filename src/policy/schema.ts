@@ -22,7 +22,7 @@ const identifier = z
 export const decisionSchema = z.enum(["allow", "confirm", "deny"]);
 
 // `policy lint` suppressions, on the rule, environment or file a finding is about; each one
-// names its code and says why, so a reviewer can judge it (see src/policy/lint/catalogue.ts).
+// names its code and says why, so a reviewer can judge it (see src/review/lint/catalogue.ts).
 const lintSchema = z
   .strictObject({
     ignore: z

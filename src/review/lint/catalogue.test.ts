@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { yaml } from "../../../test/helpers/policy-factory.js";
-import { loadForReview } from "../review/load.js";
+import { loadForReview } from "../shared/load.js";
 import { LINT_CHECKS } from "./catalogue.js";
 import { lintPolicy } from "./run.js";
 

@@ -4,7 +4,7 @@
  * tightening, or another change a reviewer should see (an edited check, a renamed
  * environment) that is neither by itself.
  */
-import type { ChangeExpectation, Decision, Policy, Selector } from "../types.js";
+import type { ChangeExpectation, Decision, Policy, Selector } from "../../policy/types.js";
 import type { CommandOutcome, ExpectationSet, GuardItem } from "./outcome.js";
 
 export type Direction = "weakening" | "tightening" | "change";

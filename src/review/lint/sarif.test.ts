@@ -8,7 +8,7 @@ import AjvDraft04 from "ajv-draft-04";
 import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { yaml } from "../../../test/helpers/policy-factory.js";
-import { loadForReview } from "../review/load.js";
+import { loadForReview } from "../shared/load.js";
 import type { PolicyLintResult } from "./report.js";
 import { lintPolicy } from "./run.js";
 import { renderSarif } from "./sarif.js";

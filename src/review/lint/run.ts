@@ -2,8 +2,9 @@
  * Runs every check of the catalogue over a valid policy: findings in file order, each marked
  * when a suppression on its subject covers it.
  */
-import type { ReviewPolicy } from "../review/load.js";
-import type { Policy } from "../types.js";
+
+import type { Policy } from "../../policy/types.js";
+import type { ReviewPolicy } from "../shared/review-policy.js";
 import { LINT_CHECKS } from "./catalogue.js";
 import { applySuppressions } from "./suppressions.js";
 import type { Finding, LintCheck } from "./types.js";

@@ -1,7 +1,7 @@
 /** Lint checks about environments and how a command's environment is found. */
 import { decisionOf } from "../../../run/evaluate.js";
 import { own } from "../../../util/own.js";
-import type { Locate } from "../../review/load.js";
+import type { Locate } from "../../shared/review-policy.js";
 import { resolved, UNKNOWN_ENVIRONMENT } from "../rule-facts.js";
 import type { FindingDraft, LintInput } from "../types.js";
 

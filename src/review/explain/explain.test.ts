@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { policyFrom, yaml } from "../../../test/helpers/policy-factory.js";
 import { normaliseCommand } from "../../command/normalise.js";
-import { matchRules } from "../match.js";
+import { matchRules } from "../../policy/match.js";
 import { explainCommand, explainRuleMatch } from "./explain.js";
 import { renderExplanation } from "./render.js";
 

@@ -1,6 +1,6 @@
 /** The human view of an explanation: what a reviewer would write, section by section. */
 import { formatArgv } from "../../command/template.js";
-import type { SourceRef } from "../types.js";
+import type { SourceRef } from "../../policy/types.js";
 import type { CommandExplanation, EnvironmentExplanation, Explanation } from "./explain.js";
 
 export function renderExplanation(e: Explanation): string {

@@ -4,7 +4,7 @@
  */
 import { parseShellScript } from "../../command/shell-parse.js";
 import type { PolicyProblem } from "../../errors.js";
-import type { Policy } from "../types.js";
+import type { Policy } from "../../policy/types.js";
 
 export interface DiffCommand {
   argv: string[];

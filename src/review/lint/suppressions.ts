@@ -5,21 +5,12 @@
  * of thing, is a policy problem, and one that suppresses nothing is itself a finding (PF100).
  */
 import type { PolicyProblem } from "../../errors.js";
-import type { Locate, ReviewFile } from "../review/load.js";
-import type { PolicyFile } from "../schema.js";
-import { closest } from "../suggest.js";
-import type { Environment, Policy, SourceRef } from "../types.js";
+import type { PolicyFile } from "../../policy/schema.js";
+import { closest } from "../../policy/suggest.js";
+import type { Environment, Policy, SourceRef } from "../../policy/types.js";
+import type { Locate, ReviewFile, Subject, Suppression } from "../shared/review-policy.js";
 import { LINT_CHECKS, lintCheck } from "./catalogue.js";
-import type { Finding, Subject } from "./types.js";
-
-export interface Suppression {
-  code: string;
-  reason: string;
-  subject: Subject;
-  /** Where its `code:` is written. */
-  at: SourceRef;
-  used: boolean;
-}
+import type { Finding } from "./types.js";
 
 type IgnoreList = NonNullable<PolicyFile["lint"]>["ignore"];
 

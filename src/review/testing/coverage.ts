@@ -8,10 +8,10 @@
  * delete` for every kubectl command); one with no positive case may match nothing at all.
  */
 import { normaliseCommand } from "../../command/normalise.js";
-import { globMatch } from "../glob.js";
-import { programName } from "../match.js";
-import type { PolicyTestResult } from "../test-cases.js";
-import type { Rule } from "../types.js";
+import { globMatch } from "../../policy/glob.js";
+import { programName } from "../../policy/match.js";
+import type { PolicyTestResult } from "../../policy/test-cases.js";
+import type { Rule } from "../../policy/types.js";
 
 export interface RuleCoverage {
   rule: Rule;

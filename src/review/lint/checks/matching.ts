@@ -1,8 +1,8 @@
 /** Lint checks about what a rule's `match` can and cannot catch. */
 import { SHELLS } from "../../../command/shell-wrapper.js";
 import { WRAPPERS } from "../../../command/wrapper-options.js";
-import { isGlob } from "../../glob.js";
-import type { Rule } from "../../types.js";
+import { isGlob } from "../../../policy/glob.js";
+import type { Rule } from "../../../policy/types.js";
 import { decisionsOf, MULTI_PURPOSE_TOOLS, matchCovers } from "../rule-facts.js";
 import type { FindingDraft, LintInput } from "../types.js";
 

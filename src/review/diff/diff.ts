@@ -2,7 +2,7 @@
  * `policy diff` as data: every command whose outcome differs between two policy versions,
  * and every policy-wide difference, each sorted into weakenings, tightenings and changes.
  */
-import type { Policy } from "../types.js";
+import type { Policy } from "../../policy/types.js";
 import { type DiffCommand, diffCommands } from "./commands.js";
 import { compareOutcomes, comparePolicies, type Difference } from "./compare.js";
 import { commandOutcome } from "./outcome.js";

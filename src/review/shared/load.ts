@@ -7,38 +7,17 @@
  */
 import { createHash } from "node:crypto";
 import type { PolicyProblem } from "../../errors.js";
-import type { PolicyPart } from "../compile.js";
-import { collectSuppressions, type Suppression } from "../lint/suppressions.js";
-import { mergePolicyParts } from "../merge.js";
-import { parsePolicyText } from "../parse.js";
-import type { PolicyFile } from "../schema.js";
-import { closest } from "../suggest.js";
-import type { Environment, Policy, PolicyTest, Rule, SourceRef } from "../types.js";
+import type { PolicyPart } from "../../policy/compile.js";
+import { mergePolicyParts } from "../../policy/merge.js";
+import { parsePolicyText } from "../../policy/parse.js";
+import type { PolicyFile } from "../../policy/schema.js";
+import { closest } from "../../policy/suggest.js";
+import type { Environment, PolicyTest, SourceRef } from "../../policy/types.js";
+import { collectSuppressions } from "../lint/suppressions.js";
+import type { Locate, ReviewFile, ReviewPolicy } from "./review-policy.js";
 import type { PolicyTexts } from "./sources.js";
 
-export type PathKey = string | number;
-export type Locate = (path?: readonly PathKey[], key?: string) => SourceRef;
-
-export interface ReviewFile {
-  file: string;
-  /** The validated file as written; absent when it has schema problems. */
-  data?: PolicyFile;
-  locate: Locate;
-}
-
-export interface ReviewPolicy {
-  name: string;
-  files: string[];
-  testFiles: string[];
-  /** The compiled policy with every test case (its own and its test files'); absent when invalid. */
-  policy?: Policy;
-  problems: PolicyProblem[];
-  /** Each policy file, for file-level settings. */
-  sources: ReviewFile[];
-  locateRule: (rule: Rule) => Locate;
-  locateEnvironment: (env: Environment) => Locate;
-  suppressions: Suppression[];
-}
+export type { Locate, PathKey, ReviewFile, ReviewPolicy } from "./review-policy.js";
 
 /** Parses, validates and merges a policy's files and its test files; never throws for bad input. */
 export function loadForReview(texts: PolicyTexts): ReviewPolicy {

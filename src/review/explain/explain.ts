@@ -6,11 +6,11 @@
  */
 import type { SimpleCommand } from "../../command/normalise.js";
 import type { ResolvedEnvironment } from "../../environment/resolve.js";
+import { globMatch, globMatchIgnoringCase } from "../../policy/glob.js";
+import { programName } from "../../policy/match.js";
+import type { Decision, Policy, Rule, SourceRef } from "../../policy/types.js";
 import { type Evaluation, evaluateCommand, runsGuardedCommand } from "../../run/evaluate.js";
 import { own } from "../../util/own.js";
-import { globMatch, globMatchIgnoringCase } from "../glob.js";
-import { programName } from "../match.js";
-import type { Decision, Policy, Rule, SourceRef } from "../types.js";
 
 export interface ArgStep {
   pattern: string;

@@ -3,9 +3,9 @@
  * decides in each environment, and whether one rule's match covers another's.
  */
 import type { ResolvedEnvironment } from "../../environment/resolve.js";
+import { globMatch, isGlob } from "../../policy/glob.js";
+import type { Decision, Environment, Policy, Rule } from "../../policy/types.js";
 import { decisionOf } from "../../run/evaluate.js";
-import { globMatch, isGlob } from "../glob.js";
-import type { Decision, Environment, Policy, Rule } from "../types.js";
 
 /** Words in a rule's match that mean it deletes, revokes or overwrites something. */
 const DESTRUCTIVE =

@@ -1,6 +1,7 @@
 /** Lint checks about the commands a policy runs (checks, state probes, rollbacks). */
-import type { PathKey } from "../../review/load.js";
-import type { Rule, RunSpec } from "../../types.js";
+
+import type { Rule, RunSpec } from "../../../policy/types.js";
+import type { PathKey } from "../../shared/review-policy.js";
 import type { FindingDraft, LintInput } from "../types.js";
 
 /** Anything that needs a shell: operators, redirections, expansions, quoting, comments. */

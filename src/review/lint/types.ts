@@ -2,17 +2,14 @@
  * The data `policy lint` works with: checks that look at a valid policy and return findings,
  * each with a stable code, a severity and the exact place a reviewer should look.
  */
-import type { ReviewPolicy } from "../review/load.js";
-import type { Environment, Policy, Rule, SourceRef } from "../types.js";
+
+import type { Policy, SourceRef } from "../../policy/types.js";
+import type { ReviewPolicy, Subject } from "../shared/review-policy.js";
+
+export type { Subject };
 
 /** errors make `policy lint` exit 65; warnings exit 1 with --strict. */
 export type Severity = "error" | "warning";
-
-/** What a finding is about, and so where its suppression must be written. */
-export type Subject =
-  | { kind: "rule"; rule: Rule }
-  | { kind: "environment"; env: Environment }
-  | { kind: "policy" };
 
 export interface FindingDraft {
   subject: Subject;

@@ -3,8 +3,9 @@
  * decision, the environment, the confirmation, and the checks, state probes and expectations
  * that would guard it, each tagged with its rule.
  */
+
+import type { ChangeExpectation, Decision, Policy, Rule, Selector } from "../../policy/types.js";
 import { explainCommand } from "../explain/explain.js";
-import type { ChangeExpectation, Decision, Policy, Rule, Selector } from "../types.js";
 import type { DiffCommand } from "./commands.js";
 
 export interface GuardItem {

@@ -3,7 +3,7 @@
  * with no test cases fails: a green run that tested nothing is how guards rot unnoticed.
  */
 import { formatProblem, type PolicyProblem } from "../../errors.js";
-import type { PolicyTestResult } from "../test-cases.js";
+import type { PolicyTestResult } from "../../policy/test-cases.js";
 import type { PolicyCoverage } from "./coverage.js";
 
 export interface PolicyTestRun {
