@@ -10,6 +10,7 @@ import { PolicyError, UsageError } from "../errors.js";
 import { createAuditSink } from "../io/audit-sink.js";
 import { chalkFor, createPresenter } from "../io/presenter.js";
 import { createProcessRunner } from "../io/process-runner.js";
+import { programFiles } from "../io/program-files.js";
 import { createTerminalPrompter } from "../io/prompter.js";
 import { loadPolicy } from "../policy/load.js";
 import { toAuditRecord, toJsonReport } from "../report/json.js";
@@ -101,6 +102,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
         audit,
         now: () => new Date(),
         aws: createAwsClients(),
+        files: programFiles,
       },
     );
   } catch (error) {

@@ -1,6 +1,7 @@
 /**
  * Which rules match a command. A rule matches when its `match.command` glob matches the
- * program's basename and its `match.args` appear in the arguments in order (other tokens may
+ * program's basename (the caller passes the program the command really runs as argv[0], see
+ * src/command/identify-program.ts) and its `match.args` appear in the arguments in order (other tokens may
  * sit between them). Rules are indexed by literal program name once per policy, so matching
  * stays fast with thousands of rules.
  */
@@ -39,6 +40,18 @@ export function ruleIndex(policy: Policy): RuleIndex {
   const index = { byProgram, globbed: [...globbed] };
   indexes.set(policy, index);
   return index;
+}
+
+/**
+ * True when some rule's match.command accepts this program name: a Map lookup, and a glob test
+ * only for the rare rule whose command is a glob. Programs that pass are never looked up on disk.
+ */
+export function isRuleProgram(policy: Policy, program: string): boolean {
+  const index = ruleIndex(policy);
+  return (
+    index.byProgram.has(program) ||
+    index.globbed.some((r) => r.commands.some((c) => globMatch(c, program)))
+  );
 }
 
 /** Rules that could match this program, before looking at its arguments; in policy order. */

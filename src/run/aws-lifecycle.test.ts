@@ -112,6 +112,8 @@ async function run(argv: string[], setup: Setup = {}) {
     presenter: { showPlan: async () => {}, progress: () => {} },
     audit: { ensureWritable: () => {}, append: () => {} },
     now: () => new Date("2026-11-21T10:00:00Z"),
+    // No program is found on disk: every command is judged by the name typed.
+    files: { executable: () => undefined },
     aws: createAwsClients(),
   };
   const policy = await compilePolicyTexts([

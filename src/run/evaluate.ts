@@ -3,6 +3,8 @@
  * each simple command in it, the environment it targets, and the decision. It runs nothing,
  * so `run`, `plan`, `policy explain` and the policy's own test cases all share it.
  */
+import { identifyProgram, type JudgedCommand } from "../command/identify-program.js";
+import type { ProgramLookup } from "../command/locate-program.js";
 import {
   type NormalisedCommand,
   normaliseCommand,
@@ -14,12 +16,12 @@ import {
   resolveEnvironment,
 } from "../environment/resolve.js";
 import { environmentsForTarget } from "../environment/signals.js";
-import { candidateRules, matchRules, programName } from "../policy/match.js";
+import { candidateRules, isRuleProgram, matchRules, programName } from "../policy/match.js";
 import type { Decision, Policy, Rule } from "../policy/types.js";
 import { own } from "../util/own.js";
 
 export interface MatchedCommand {
-  command: SimpleCommand;
+  command: JudgedCommand;
   rules: Rule[];
   environment: ResolvedEnvironment;
   decision: Decision;
@@ -35,6 +37,8 @@ export interface Refusal {
 
 export interface Evaluation {
   normalised: NormalisedCommand;
+  /** Each of normalised.commands as it is judged: as the program it really runs, or as the command an unknown wrapper runs. */
+  judged: JudgedCommand[];
   matches: MatchedCommand[];
   /** Every rule that applies, in policy order, once each. */
   rules: Rule[];
@@ -62,11 +66,19 @@ export function evaluateCommand(input: {
     argv: readonly string[],
     vars: Record<string, string | undefined>,
   ) => AccountAnswer | undefined;
+  /**
+   * Where programs are found (the filesystem and the working folder): with it, `k` a symlink to
+   * kubectl is judged as kubectl. Without it (a policy's own test cases) programs are judged by
+   * the names typed.
+   */
+  programs?: ProgramLookup;
 }): Evaluation {
   const { policy } = input;
   const normalised = normaliseCommand([...input.argv]);
+  const identify = programIdentifier(policy, input.vars, input.programs);
   const evaluation: Evaluation = {
     normalised,
+    judged: [],
     matches: [],
     rules: [],
     decision: "none",
@@ -91,7 +103,9 @@ export function evaluateCommand(input: {
 
   let unparsable = normalised.unparsable?.reason;
   for (const written of normalised.commands) {
-    const command = runsGuardedCommand(policy, written) ?? written;
+    const identified = identify(written) ?? written;
+    const command = runsGuardedCommand(policy, identified, identify) ?? identified;
+    evaluation.judged.push(command);
     const hidden = hiddenArguments(policy, command);
     if (hidden) unparsable ??= hidden;
     const rules = matchRules(policy, command.argv);
@@ -173,7 +187,7 @@ export function evaluateCommand(input: {
 }
 
 function decide(
-  command: SimpleCommand,
+  command: JudgedCommand,
   rules: Rule[],
   environment: ResolvedEnvironment,
 ): MatchedCommand {
@@ -299,23 +313,52 @@ const DOES_NOT_RUN_ITS_ARGUMENTS = new Set([
  */
 export function runsGuardedCommand(
   policy: Policy,
-  command: SimpleCommand,
-): SimpleCommand | undefined {
+  command: JudgedCommand,
+  identify: Identifier = () => undefined,
+): JudgedCommand | undefined {
   const { argv } = command;
   if (argv.length < 2 || DOES_NOT_RUN_ITS_ARGUMENTS.has(programName(argv[0]!))) return undefined;
   if (matchRules(policy, argv).length > 0) return undefined;
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === "--") continue;
-    if (matchRules(policy, argv.slice(i)).length > 0) {
-      return {
-        ...command,
-        argv: argv.slice(i),
-        dynamic: command.dynamic.slice(i),
-        via: [...command.via, programName(argv[0]!)],
-      };
-    }
+    const { program: _outer, ...outer } = command;
+    const inner: SimpleCommand = {
+      ...outer,
+      argv: argv.slice(i),
+      dynamic: command.dynamic.slice(i),
+      via: [...command.via, programName(argv[0]!)],
+    };
+    // An option or an assignment is no program; anything else may name one on PATH (`k`).
+    const judged = (PROGRAM_WORD.test(argv[i]!) && identify(inner)) || inner;
+    if (matchRules(policy, judged.argv).length > 0) return judged;
   }
   return undefined;
+}
+
+/** Words that may name a program to look up: not an option, an assignment or a glob. */
+const PROGRAM_WORD = /^[^-=*?[][^=*?[]*$/;
+
+type Identifier = (command: SimpleCommand) => JudgedCommand | undefined;
+
+/** Identifies commands' programs with the PATH each runs with; never, without a lookup. */
+function programIdentifier(
+  policy: Policy,
+  vars: Record<string, string | undefined>,
+  lookup: ProgramLookup | undefined,
+): Identifier {
+  if (lookup === undefined) return () => undefined;
+  const context = { ...lookup, isRuleProgram: (name: string) => isRuleProgram(policy, name) };
+  return (command) => identifyProgram(command, searchPathOf(vars, command), context);
+}
+
+/** The PATH a simple command runs with: a `PATH=` prefix, else ours unless cleared or unset. */
+function searchPathOf(
+  vars: Record<string, string | undefined>,
+  command: SimpleCommand,
+): string | undefined {
+  if (Object.hasOwn(command.assignments, "PATH")) return command.assignments.PATH;
+  if (command.clearEnv || command.unset.includes("PATH")) return undefined;
+  return vars.PATH;
 }
 
 /** The variables a simple command runs with: ours, changed by its `env`/`VAR=x` wrappers. */

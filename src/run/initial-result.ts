@@ -6,6 +6,7 @@ import type { RunResult } from "./result.js";
 
 export function initialResult(input: RunInput, evaluation: Evaluation, started: Date): RunResult {
   const env = evaluation.environment;
+  const programs = evaluation.judged.flatMap((c) => (c.program ? [c.program] : []));
   return {
     ...earlyResult({
       mode: input.mode,
@@ -17,6 +18,7 @@ export function initialResult(input: RunInput, evaluation: Evaluation, started: 
       durationMs: 0,
     }),
     normalised: evaluation.normalised.commands.map((c) => c.argv),
+    ...(programs.length > 0 && { programs }),
     rules: evaluation.rules.map((r) => ({
       id: r.id,
       ...(r.description !== undefined && { description: r.description }),

@@ -116,6 +116,8 @@ function ports(w: World, answers: (string | undefined)[] = []): RunPorts {
       },
     },
     now: () => new Date("2026-11-21T10:00:00Z"),
+    // No program is found on disk: every command is judged by the name typed.
+    files: { executable: () => undefined },
   };
 }
 

@@ -26,6 +26,7 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
       vars: input.context.env,
       ...(input.options.env !== undefined && { intendedEnv: input.options.env }),
       awsAccount,
+      programs: { files: ports.files, cwd: input.context.cwd },
     });
   let evaluation = evaluate((argv, vars) => {
     accountRequests.push({ argv, vars });

@@ -3,6 +3,7 @@
  * every branch can be driven from a unit test without a terminal, processes or files.
  */
 import type { AwsClients } from "../aws/clients.js";
+import type { ProgramFiles } from "../command/locate-program.js";
 import type { Policy, RunSpec } from "../policy/types.js";
 import type { RunResult } from "./result.js";
 
@@ -79,6 +80,8 @@ export interface RunPorts {
   now: () => Date;
   /** AWS SDK clients (loaded on first use) for rules that read the account or security groups. */
   aws?: AwsClients;
+  /** Finds the real file a program word runs (`k` → /usr/local/bin/kubectl). */
+  files: ProgramFiles;
 }
 
 export interface RunOptions {

@@ -1,5 +1,6 @@
 /** What one run or plan produced, as plain data; the JSON report and the human view render it. */
 import type { CheckValue } from "../checks/types.js";
+import type { ProgramIdentity } from "../command/identify-program.js";
 import type { Entry, StateDiff, Violation } from "../diff/types.js";
 import type { Decision } from "../policy/types.js";
 import type { Outcome } from "./outcome.js";
@@ -70,6 +71,11 @@ export interface RunResult {
   command: string[];
   /** How preflight read the command: each simple command it found, wrappers stripped. */
   normalised: string[][];
+  /**
+   * Programs judged under another name than the one typed (`k` → /usr/local/bin/kubectl,
+   * `python3 -m awscli` → aws); absent when every program is judged as typed.
+   */
+  programs?: ProgramIdentity[];
   rules: { id: string; description?: string; file: string; line: number }[];
   decision: Decision | "none";
   decidedBy?: string;

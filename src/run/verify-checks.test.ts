@@ -48,6 +48,8 @@ function world(served: () => string) {
     presenter: { showPlan: async () => {}, progress: () => {} },
     audit: { ensureWritable: () => {}, append: (r) => void audit.push(r) },
     now: () => new Date("2026-11-21T10:00:00Z"),
+    // No program is found on disk: every command is judged by the name typed.
+    files: { executable: () => undefined },
   };
   return { ports, log, audit };
 }
