@@ -20,6 +20,8 @@ export interface Report {
   exitCode: number;
   commandExitCode: number | null;
   command: string[];
+  /** Programs judged under another name than the one typed (`k` → kubectl). */
+  programs?: { typed: string; path?: string; as: string; how?: string }[];
   rules: string[];
   decision: string;
   environment: {
