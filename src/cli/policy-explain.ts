@@ -4,6 +4,7 @@
  * the decision), 65 for an invalid policy.
  */
 import { formatProblem, UsageError } from "../errors.js";
+import { programFiles } from "../io/program-files.js";
 import { explainCommand } from "../review/explain/explain.js";
 import { renderExplanation } from "../review/explain/render.js";
 import { loadForReview } from "../review/shared/load.js";
@@ -53,6 +54,7 @@ export async function policyExplain(
     argv: options.command,
     vars,
     ...(options.env !== undefined && { intendedEnv: options.env }),
+    programs: { files: programFiles, cwd: ctx.cwd },
     // explain runs nothing, STS included: the account is the one the reviewer names.
     awsAccount: () =>
       options.awsAccount !== undefined

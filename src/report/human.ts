@@ -1,13 +1,13 @@
 /** The human view of a run: the plan before confirmation and the outcome after. */
 import { isAbsolute, relative } from "node:path";
 import type { ChalkInstance } from "chalk";
-import type { ProgramIdentity } from "../command/identify-program.js";
 import { formatArgv } from "../command/template.js";
 import type { ChangedEntry, DiffEntry } from "../diff/types.js";
 import type { RunResult } from "../run/result.js";
 import { renderBanner } from "./banner.js";
 import { describeEntry } from "./entry-text.js";
 import { renderPredicted, renderRollbackEntries } from "./predicted.js";
+import { describeProgram } from "./program-text.js";
 import { redactArgv, redactText } from "./redact.js";
 
 const MAX_LISTED = 20;
@@ -56,14 +56,6 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string
   for (const expected of result.expected) row("expected", expected.text);
   // A last pass over everything shown: targets, check output and probe errors can carry secrets.
   return redactText(lines.join("\n"));
-}
-
-/** `k → /usr/local/bin/kubectl`; `python3 → aws (python -m awscli)`; `py → /usr/bin/python3.12 → aws (…)`. */
-export function describeProgram(program: ProgramIdentity): string {
-  const steps = [program.typed];
-  if (program.path !== undefined) steps.push(program.path);
-  if (program.how !== undefined || program.path === undefined) steps.push(program.as);
-  return `${steps.join(" → ")}${program.how !== undefined ? ` (${program.how})` : ""}`;
 }
 
 export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {

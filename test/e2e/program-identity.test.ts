@@ -6,7 +6,7 @@
  * leave a marker file when they run, so every refusal also proves nothing ran.
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SYSTEM_PATH } from "../helpers/exec.js";
 import { useWorkspace, type Workspace } from "../helpers/workspace.js";
@@ -293,6 +293,19 @@ describe.concurrent("a symlink to a program no rule names", () => {
 
     expect(result.exitCode).toBe(0);
     expect(ran(ws, "tool")).toHaveLength(1);
+    expect(ran(ws, "kubectl")).toEqual([]);
+  });
+});
+describe("policy explain", () => {
+  it("says which program k is and why the rule matches it", async (t) => {
+    const ws = useWorkspace(t);
+    const kubectl = installFake(ws, "opt/kubectl", "kubectl");
+    link(ws, kubectl, "bin/k");
+
+    const result = await ws.run(["policy", "explain", "--", "k", ...DELETE_PROD_NS]);
+
+    expect(result.stdout).toContain(`k → ${kubectl}`);
+    expect(result.stdout).toMatch(/kubectl-delete-namespace.*match/);
     expect(ran(ws, "kubectl")).toEqual([]);
   });
 });

@@ -4,12 +4,13 @@
  * decision and the rule that made it. It reuses the run's own evaluation for the verdict and
  * only adds the reasons, so it can never disagree with what a run would do.
  */
-import type { SimpleCommand } from "../../command/normalise.js";
+import type { JudgedCommand, ProgramIdentity } from "../../command/identify-program.js";
+import type { ProgramLookup } from "../../command/locate-program.js";
 import type { ResolvedEnvironment } from "../../environment/resolve.js";
 import { globMatch, globMatchIgnoringCase } from "../../policy/glob.js";
 import { programName } from "../../policy/match.js";
 import type { Decision, Policy, Rule, SourceRef } from "../../policy/types.js";
-import { type Evaluation, evaluateCommand, runsGuardedCommand } from "../../run/evaluate.js";
+import { type Evaluation, evaluateCommand } from "../../run/evaluate.js";
 import { own } from "../../util/own.js";
 
 export interface ArgStep {
@@ -39,6 +40,8 @@ export interface CommandExplanation {
   argv: string[];
   /** What was looked through to reach it: wrappers, `sh -c`, an unknown program that runs it. */
   via: string[];
+  /** Set when the program is judged under another name than the one typed (`k` → kubectl). */
+  program?: ProgramIdentity;
   rules: RuleExplanation[];
   environment?: EnvironmentExplanation;
   decision?: Decision;
@@ -73,11 +76,14 @@ export function explainCommand(input: {
   vars: Record<string, string | undefined>;
   intendedEnv?: string;
   awsAccount?: Parameters<typeof evaluateCommand>[0]["awsAccount"];
+  /** Where programs are found, so `k` a symlink to kubectl is explained as kubectl. */
+  programs?: ProgramLookup;
 }): Explanation {
   const { policy } = input;
   const evaluation = evaluateCommand(input);
-  const commands = evaluation.normalised.commands.map((written) =>
-    explainSimpleCommand(policy, written, evaluation),
+  // The commands as the run judges them, so explain cannot disagree with it.
+  const commands = evaluation.judged.map((command) =>
+    explainSimpleCommand(policy, command, evaluation),
   );
   const decisive = evaluation.matches.find((m) => m.decision === evaluation.decision);
   const environment = evaluation.environment && explainEnvironment(policy, evaluation.environment);
@@ -109,15 +115,10 @@ export function explainCommand(input: {
 
 function explainSimpleCommand(
   policy: Policy,
-  written: SimpleCommand,
+  command: JudgedCommand,
   evaluation: Evaluation,
 ): CommandExplanation {
-  const command = runsGuardedCommand(policy, written) ?? written;
-  const match = evaluation.matches.find(
-    (m) =>
-      m.command.argv.join("\0") === command.argv.join("\0") &&
-      m.command.via.join() === command.via.join(),
-  );
+  const match = evaluation.matches.find((m) => m.command === command);
   const rules = policy.rules.map((rule) => {
     const explained = explainRuleMatch(rule, command.argv);
     if (explained.matched && match) {
@@ -129,6 +130,7 @@ function explainSimpleCommand(
   return {
     argv: command.argv,
     via: command.via,
+    ...(command.program && { program: command.program }),
     rules,
     ...(match && {
       environment: explainEnvironment(policy, match.environment),

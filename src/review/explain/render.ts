@@ -1,6 +1,7 @@
 /** The human view of an explanation: what a reviewer would write, section by section. */
 import { formatArgv } from "../../command/template.js";
 import type { SourceRef } from "../../policy/types.js";
+import { describeProgram } from "../../report/program-text.js";
 import type { CommandExplanation, EnvironmentExplanation, Explanation } from "./explain.js";
 
 export function renderExplanation(e: Explanation): string {
@@ -18,6 +19,7 @@ export function renderExplanation(e: Explanation): string {
     );
   }
   if (e.commands.length === 0) row("normalised", "no simple command to check");
+  for (const c of e.commands) if (c.program) row("program", describeProgram(c.program));
   for (const c of e.commands) {
     out.push("");
     out.push(`rules, for ${formatArgv(c.argv)}:`);
