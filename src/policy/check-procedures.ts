@@ -6,7 +6,7 @@
 import { checkTemplates } from "../checks/templates.js";
 import { placeholdersIn } from "../command/template.js";
 import { own } from "../util/own.js";
-import type { PartProcedure } from "./compile-procedure.js";
+import { type PartProcedure, paramVariable } from "./compile-procedure.js";
 import { resolveCheckUses } from "./named-checks.js";
 import { closest } from "./suggest.js";
 import type { CheckSpec, Environment, Procedure, RunSpec, SourceRef } from "./types.js";
@@ -134,9 +134,4 @@ function checkProcedure(
       );
     }
   });
-}
-
-/** The variable a param reaches the steps' commands and checks as: `new-token` → PARAM_NEW_TOKEN. */
-export function paramVariable(name: string): string {
-  return `PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }

@@ -1,7 +1,7 @@
 /** Turns the `procedures:` of one policy file into normalised procedures. */
-import { paramVariable } from "./check-procedures.js";
-import { compileExpect, compileState, list, runSpec } from "./compile.js";
+
 import { type CheckUse, compileCheck } from "./compile-check.js";
+import { compileExpect, compileState, list, runSpec } from "./compile-shared.js";
 import type { ProcedureInput } from "./schema.js";
 import type { CheckSpec, Decision, Procedure, ProcedureStep, SourceRef } from "./types.js";
 
@@ -66,4 +66,9 @@ export function compileProcedures(
       source: here(),
     };
   });
+}
+
+/** The variable a param reaches the steps' commands and checks as: `new-token` → PARAM_NEW_TOKEN. */
+export function paramVariable(name: string): string {
+  return `PARAM_${name.toUpperCase().replace(/[^A-Z0-9]/g, "_")}`;
 }

@@ -4,25 +4,20 @@
  * that span them live in `merge.ts`.
  */
 import type { Document, LineCounter } from "yaml";
-import { GRANT_KEY } from "../state/aws-security-groups/grant.js";
 import { type CheckUse, compileCheck } from "./compile-check.js";
 import { compileProcedures, type PartProcedure } from "./compile-procedure.js";
+import { compileExpect, compileState, list, runSpec, toMs } from "./compile-shared.js";
 import { positionOf, positionOfKey } from "./positions.js";
 import type { PolicyFile, RuleInput } from "./schema.js";
 import type {
-  ChangeExpectation,
   CheckSpec,
   Decision,
   Environment,
-  Expectations,
   Extractor,
   Policy,
   PolicyTest,
   Rule,
-  RunSpec,
-  Selector,
   SourceRef,
-  StateSpec,
 } from "./types.js";
 
 export type PolicyPart = Omit<
@@ -53,8 +48,6 @@ export type PartRule = Omit<Rule, "checks" | "verify"> & {
   checks: (CheckSpec | CheckUse)[];
   verify: (CheckSpec | CheckUse)[];
 };
-
-const DEFAULT_TIMEOUT_MS = 60_000;
 
 export function compilePolicyFile(
   input: PolicyFile,
@@ -157,48 +150,6 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
   };
 }
 
-type StateInput = NonNullable<RuleInput["state"]>[number];
-type ExpectInput = NonNullable<RuleInput["expect"]>;
-
-/** A state probe as written (in a rule or a procedure step), normalised. */
-export function compileState(s: StateInput, source: SourceRef): StateSpec {
-  const common = {
-    name: s.name,
-    timeoutMs: toMs(s.timeout),
-    readOnly: s["read-only"] ?? true,
-    source,
-  };
-  const aws = s["aws-ec2-security-groups"];
-  if (aws) {
-    return {
-      kind: "aws-ec2-security-groups",
-      ...common,
-      groups: aws.groups ?? [],
-      all: aws.all ?? false,
-      key: [...GRANT_KEY],
-    };
-  }
-  return {
-    kind: "run",
-    ...common,
-    run: runSpec(s.run!),
-    format: s.format ?? "json",
-    key: s.key ?? (s.format === "lines" ? ["line"] : []),
-  };
-}
-
-/** An `expect:` block as written, normalised. */
-export function compileExpect(e: ExpectInput, source: SourceRef): Expectations {
-  return {
-    added: compileChange(e.added),
-    removed: compileChange(e.removed),
-    changed: compileChange(e.changed),
-    unchanged: (e.unchanged ?? []).map(compileSelector),
-    ...(e.predicted && { predicted: e.predicted }),
-    source,
-  };
-}
-
 export function compileExtractor(e: {
   flag?: string | string[];
   position?: number;
@@ -209,34 +160,4 @@ export function compileExtractor(e: {
     ...(e.position !== undefined && { position: e.position }),
     vars: list(e.vars),
   };
-}
-
-/** An expectation the author left out constrains nothing; `policy lint` flags that. */
-function compileChange(c: NonNullable<RuleInput["expect"]>["added"]): ChangeExpectation {
-  if (c === undefined || c === "any") return { kind: "any" };
-  if (c === "none") return { kind: "none" };
-  return {
-    kind: "limit",
-    ...(c.max !== undefined && { max: c.max }),
-    ...(c.only && { only: compileSelector(c.only) }),
-    ...(c.never && { never: compileSelector(c.never) }),
-  };
-}
-
-function compileSelector(s: Record<string, string | number | boolean>): Selector {
-  return Object.fromEntries(Object.entries(s).map(([k, v]) => [k, String(v)]));
-}
-
-/** An argv list's words as text (YAML may have read `60` or `-1` as numbers). */
-export function runSpec(spec: string | (string | number | boolean)[]): RunSpec {
-  return typeof spec === "string" ? spec : spec.map(String);
-}
-
-export function list(value: string | string[] | undefined): string[] {
-  if (value === undefined) return [];
-  return Array.isArray(value) ? value : [value];
-}
-
-export function toMs(seconds: number | undefined): number {
-  return seconds === undefined ? DEFAULT_TIMEOUT_MS : Math.round(seconds * 1000);
 }

@@ -13,7 +13,7 @@ import {
 } from "../command/template.js";
 import { describeExpectations } from "../diff/describe.js";
 import { type ResolvedEnvironment, resolveEnvironment } from "../environment/resolve.js";
-import { paramVariable } from "../policy/check-procedures.js";
+import { paramVariable } from "../policy/compile-procedure.js";
 import type { Decision, Policy, Procedure, RunSpec } from "../policy/types.js";
 import { redactArgv, redactText } from "../report/redact.js";
 import { decisionOf, stricter } from "../run/evaluate.js";
