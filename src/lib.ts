@@ -8,6 +8,8 @@ export { createAwsClients } from "./aws/clients.js";
 export { diffSnapshots } from "./diff/diff.js";
 export { verifyExpectations } from "./diff/expect.js";
 export type { Snapshot, StateDiff, Violation } from "./diff/types.js";
+/** The filesystem port for evaluateCommand's `programs` (finds the real file `k` runs). */
+export { programFiles } from "./io/program-files.js";
 export { compilePolicyTexts, loadPolicy } from "./policy/load.js";
 export { matchRules } from "./policy/match.js";
 export { runPolicyTests } from "./policy/test-cases.js";

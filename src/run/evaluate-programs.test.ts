@@ -119,3 +119,15 @@ describe("evaluateCommand with a program lookup", () => {
     expect(evaluation.decision).toBe("none");
   });
 });
+
+describe("an unknown program's arguments looked up as programs it may run", () => {
+  it("are the first four plain words and any word right after --", () => {
+    const words = ["a1", "a2", "a3", "a4", "a5", "a6", "--", "f", "destroy-pipeline"];
+    const { evaluation, probed } = evaluate(["wrapper", ...words]);
+    expect(probed).toEqual([
+      "/usr/bin/wrapper",
+      ...["a1", "a2", "a3", "a4", "f"].map((w) => `/usr/bin/${w}`),
+    ]);
+    expect(evaluation.judged[0]?.argv).toEqual(["fly", "destroy-pipeline"]);
+  });
+});

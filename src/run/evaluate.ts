@@ -104,7 +104,10 @@ export function evaluateCommand(input: {
   let unparsable = normalised.unparsable?.reason;
   for (const written of normalised.commands) {
     const identified = identify(written) ?? written;
-    const command = runsGuardedCommand(policy, identified, identify) ?? identified;
+    // A rule's own program is judged by its rules; its arguments are not looked up on disk.
+    const known = isRuleProgram(policy, programName(identified.argv[0] ?? ""));
+    const command =
+      runsGuardedCommand(policy, identified, known ? undefined : identify) ?? identified;
     evaluation.judged.push(command);
     const hidden = hiddenArguments(policy, command);
     if (hidden) unparsable ??= hidden;
@@ -319,6 +322,7 @@ export function runsGuardedCommand(
   const { argv } = command;
   if (argv.length < 2 || DOES_NOT_RUN_ITS_ARGUMENTS.has(programName(argv[0]!))) return undefined;
   if (matchRules(policy, argv).length > 0) return undefined;
+  let lookups = 0;
   for (let i = 1; i < argv.length; i++) {
     if (argv[i] === "--") continue;
     const { program: _outer, ...outer } = command;
@@ -329,11 +333,19 @@ export function runsGuardedCommand(
       via: [...command.via, programName(argv[0]!)],
     };
     // An option or an assignment is no program; anything else may name one on PATH (`k`).
-    const judged = (PROGRAM_WORD.test(argv[i]!) && identify(inner)) || inner;
+    // Each lookup costs a stat per PATH folder, so only the words where wrappers put the
+    // program they run are looked up: right after `--`, or among the first few.
+    const candidate =
+      PROGRAM_WORD.test(argv[i]!) && (argv[i - 1] === "--" || lookups < LOOKED_UP_ARGUMENTS);
+    if (candidate) lookups++;
+    const judged = (candidate && identify(inner)) || inner;
     if (matchRules(policy, judged.argv).length > 0) return judged;
   }
   return undefined;
 }
+
+/** How many of an unknown program's arguments are looked up on disk as programs it may run. */
+const LOOKED_UP_ARGUMENTS = 4;
 
 /** Words that may name a program to look up: not an option, an assignment or a glob. */
 const PROGRAM_WORD = /^[^-=*?[][^=*?[]*$/;
