@@ -138,6 +138,15 @@ function measureStartup(runs) {
   const warmEnv = envFor(warmCache);
   const preflight = [NODE, [BIN, "run", "--", "true"]];
   const bare = [NODE, ["-e", "0"]];
+  // A coding agent's hook on a command no rule matches: the allow path every `ls` pays.
+  const hookEvent = JSON.stringify({
+    session_id: "bench",
+    cwd,
+    hook_event_name: "PreToolUse",
+    tool_name: "Bash",
+    tool_input: { command: "ls -la" },
+  });
+  const hook = [NODE, [BIN, "hook", "claude-code"], hookEvent];
   // Not a target, a yardstick: Node doing nothing but run `true` with inherited stdio and wait
   // for it, the least any Node wrapper of a command pays.
   const floor = [
@@ -160,15 +169,17 @@ function measureStartup(runs) {
     time(preflight, cwd, warmEnv);
     time(bare, cwd, warmEnv);
     time(floor, cwd, warmEnv);
+    time(hook, cwd, warmEnv);
   }
   const cached = safeReaddir(warmCache).filter((f) => /^policy-.*\.json$/.test(f)).length;
   if (cached === 0) log("warning: the compiled-policy cache is still empty after the warm-up");
 
-  const samples = { preflight: [], node: [], floor: [] };
-  const commands = { preflight, node: bare, floor };
+  const samples = { preflight: [], node: [], floor: [], hook: [] };
+  const commands = { preflight, node: bare, floor, hook };
   for (let i = 0; i < runs; i++) {
     // Alternate the order, so none always runs right after the same other one.
-    const order = i % 2 === 0 ? ["preflight", "node", "floor"] : ["floor", "node", "preflight"];
+    const order =
+      i % 2 === 0 ? ["preflight", "node", "floor", "hook"] : ["hook", "floor", "node", "preflight"];
     for (const name of order) samples[name].push(time(commands[name], cwd, warmEnv));
   }
 
@@ -196,6 +207,10 @@ function measureStartup(runs) {
     target: TARGET_RATIO,
     pass: ratio <= TARGET_RATIO,
     spawnTrueReference: { ...fl, ratioToNode: round(fl.median / nd.median, 3) },
+    hookAllow: {
+      ...stats(samples.hook),
+      ratioToNode: round(stats(samples.hook).median / nd.median, 3),
+    },
     coldCache: {
       runs: coldMs.length,
       medianMs: round(median(coldMs)),
@@ -225,9 +240,10 @@ function cliEnv(cacheDir) {
   return env;
 }
 
-function time([command, args], cwd, env) {
+function time([command, args, input], cwd, env) {
   const t0 = process.hrtime.bigint();
-  const result = spawnSync(command, args, { cwd, env, stdio: "ignore" });
+  const stdio = input === undefined ? "ignore" : ["pipe", "ignore", "ignore"];
+  const result = spawnSync(command, args, { cwd, env, stdio, input });
   const elapsed = ms(process.hrtime.bigint() - t0);
   if (result.error) throw result.error;
   if (result.status !== 0) fail(`${args.join(" ")} exited ${result.status ?? result.signal}`);
@@ -559,11 +575,21 @@ function renderTable(r) {
       [28, 10, 10, 10, 10],
     ),
   );
+  const hk = s.hookAllow;
+  lines.push(
+    row(
+      ["hook claude-code (allow: ls)", f(hk.median), f(hk.p90), f(hk.min), f(hk.max)],
+      [28, 10, 10, 10, 10],
+    ),
+  );
   lines.push(
     `   ratio of medians ${s.ratio.toFixed(2)} (target ≤ ${s.target})  ${verdict(s.pass)}   overhead ${f(s.overheadMs)}`,
   );
   lines.push(
     `   (ref: Node that only spawns \`true\` and waits is ${sp.ratioToNode.toFixed(2)}× node -e 0, the floor for any Node wrapper)`,
+  );
+  lines.push(
+    `   hook allow path: ${hk.ratioToNode.toFixed(2)}× node -e 0 (it runs nothing, so it pays no spawn of its own)`,
   );
   lines.push(
     `   cold cache (empty cache folder: YAML parse + schema validation + cache write): median ${f(s.coldCache.medianMs)} of ${s.coldCache.runs} [${s.coldCache.samplesMs.map((v) => f(v)).join(", ")}]`,

@@ -25,6 +25,11 @@ async function main(args: string[]): Promise<number> {
     color: useColor(isatty(2), env, false),
   };
   try {
+    // An agent's hook runs before every shell command it types: skip commander (~15 ms).
+    if (args[0] === "hook" && args.length === 2 && !/^(-|install$|uninstall$)/.test(args[1]!)) {
+      const { hookCommand } = await import("./cli/hook.js");
+      return await hookCommand({ agent: args[1]! }, ctx);
+    }
     const fast = readRunArgv(args);
     if (fast) {
       const { runCommand } = await import("./cli/run.js");

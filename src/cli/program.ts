@@ -8,6 +8,7 @@ import { UsageError } from "../errors.js";
 import { redactArgv } from "../report/redact.js";
 import { registerCheckCommand } from "./check-program.js";
 import type { CliContext } from "./context.js";
+import { registerHookCommand } from "./hook-program.js";
 import { RUN_OPTIONS, type RunCommandOptions } from "./run-options.js";
 
 export async function runProgram(args: readonly string[], ctx: CliContext): Promise<number> {
@@ -278,6 +279,10 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
       );
     });
   }
+
+  registerHookCommand(program, ctx, (code) => {
+    exitCode = code;
+  });
 
   const audit = program.command("audit").description("the tamper-evident audit log");
   audit

@@ -1,11 +1,17 @@
 import { readEnvOptions } from "./env-wrapper.js";
 import {
+  CODE_OPTIONS,
+  type Interpreter,
+  interpreterOf,
+  readInterpreterCode,
+} from "./interpreter-code.js";
+import {
   ASSIGNMENT,
   type EnvEffect,
   refuseScriptBuiltin,
   scriptEnvEffect,
 } from "./script-builtins.js";
-import { parseShellScript } from "./shell-parse.js";
+import { parseShellScript, type ShellSimpleCommand } from "./shell-parse.js";
 import { SHELLS, shellScriptIndex } from "./shell-wrapper.js";
 import { optionsEnd, WRAPPERS } from "./wrapper-options.js";
 
@@ -36,6 +42,9 @@ interface Context {
   via: readonly string[];
   /** The `sh -c` script the words come from, when they come from one. */
   script?: string;
+  /** What the script feeds the command on stdin: a here-document, or a pipe. */
+  stdin?: ShellSimpleCommand["stdin"];
+  piped?: boolean;
 }
 
 /**
@@ -95,9 +104,19 @@ function normaliseWords(
     const name = programName(word);
     if (SHELLS.has(name)) {
       const script = shellScriptIndex(words, i);
-      if (script === undefined) break;
+      if (script === undefined) {
+        // `bash <<'EOF' … EOF`: the here-document is the script.
+        if (readsStdin(words, i) && readStdinScript(name, context, out, { env, via })) return;
+        break;
+      }
       unpackScript(words[script] ?? "", dynamic[script] ?? false, name, { env, via }, out);
       return;
+    }
+    const language = interpreterOf(name);
+    if (language) {
+      // The interpreter is itself a command rules may match; what its code starts is read too.
+      unpackInterpreter(language, words, dynamic, i, context, out, { env, via });
+      break;
     }
     if (name === "env") {
       const options = readEnvOptions(words, dynamic, i);
@@ -159,6 +178,7 @@ function unpackScript(
   shell: string,
   context: Context,
   out: NormalisedCommand,
+  label = `${shell} -c`,
 ): void {
   if (dynamic) {
     reportUnparsable(out, `the script given to ${shell} -c is only known at run time`, script);
@@ -171,7 +191,7 @@ function unpackScript(
   }
   // `export X=1; cmd` and `X=1; cmd` change what the following lines run with.
   const env = cloneEnv(context.env);
-  const via = [...context.via, `${shell} -c`];
+  const via = [...context.via, label];
   for (const command of parsed.commands) {
     const words = command.words.map((word) => word.text);
     const effect = scriptEnvEffect(words);
@@ -180,7 +200,133 @@ function unpackScript(
       normaliseWords(
         words,
         command.words.map((word) => word.dynamic),
-        { env, via, script },
+        {
+          env,
+          via,
+          script,
+          ...(command.stdin && { stdin: command.stdin }),
+          ...(command.piped && { piped: true }),
+        },
+        out,
+      );
+  }
+}
+
+/** True when the shell at `at` reads its commands from stdin: no script file, or `-s`. */
+function readsStdin(words: readonly string[], at: number): boolean {
+  for (const word of words.slice(at + 1)) {
+    if (word === "-s") return true;
+    if (!word.startsWith("-") && !word.startsWith("+")) return false;
+  }
+  return true;
+}
+
+/**
+ * A shell reading its script from stdin: the here-document is unpacked; a pipe hides it.
+ * False when stdin is the terminal (an interactive shell), which is left as the program.
+ */
+function readStdinScript(
+  shell: string,
+  context: Context,
+  out: NormalisedCommand,
+  inner: Pick<Context, "env" | "via">,
+): boolean {
+  const { stdin } = context;
+  if (stdin) {
+    if (stdin.expands && /\$\(|`/.test(stdin.text)) {
+      reportUnparsable(
+        out,
+        "the here-document runs command substitutions before the script starts",
+        stdin.text,
+      );
+    } else unpackScript(stdin.text, false, shell, inner, out, `${shell} <<here-document`);
+    return true;
+  }
+  if (context.piped) {
+    reportUnparsable(
+      out,
+      `${shell} reads its commands from a pipe, which preflight cannot see`,
+      context.script ?? shell,
+    );
+    return true;
+  }
+  return false;
+}
+
+/** `python3 -c CODE`, `node -e CODE`, or code on stdin: the processes it starts are evaluated too. */
+function unpackInterpreter(
+  language: Interpreter,
+  words: readonly string[],
+  dynamic: readonly boolean[],
+  at: number,
+  context: Context,
+  out: NormalisedCommand,
+  inner: Pick<Context, "env" | "via">,
+): void {
+  const program = programName(words[at] ?? "");
+  let code: string | undefined;
+  let codeDynamic = false;
+  let fromFile = false;
+  for (let k = at + 1; k < words.length; k++) {
+    const word = words[k] ?? "";
+    const option = CODE_OPTIONS[language].find((o) => word === o || word.startsWith(`${o}=`));
+    if (option) {
+      code = word === option ? words[k + 1] : word.slice(option.length + 1);
+      codeDynamic = word === option ? (dynamic[k + 1] ?? false) : (dynamic[k] ?? false);
+      break;
+    }
+    if (word === "-" || word === "--") break;
+    if (!word.startsWith("-")) {
+      fromFile = true;
+      break;
+    }
+  }
+  if (code === undefined && !fromFile) {
+    if (context.stdin) {
+      if (context.stdin.expands && /\$\(|`/.test(context.stdin.text)) {
+        reportUnparsable(
+          out,
+          "the here-document runs command substitutions before the code starts",
+          context.stdin.text,
+        );
+        return;
+      }
+      code = context.stdin.text;
+    } else if (context.piped) {
+      reportUnparsable(
+        out,
+        `${program} reads its code from a pipe, which preflight cannot see`,
+        context.script ?? program,
+      );
+      return;
+    }
+  }
+  if (code === undefined) return;
+  if (codeDynamic) {
+    reportUnparsable(out, `the code given to ${program} is only known at run time`, code);
+    return;
+  }
+  const reading = readInterpreterCode(language, code);
+  if (!reading.ok) {
+    reportUnparsable(out, reading.reason, code);
+    return;
+  }
+  const via = [...inner.via, `${program} code`];
+  for (const spawned of reading.commands) {
+    if ("script" in spawned)
+      unpackScript(
+        spawned.script,
+        false,
+        program,
+        { env: inner.env, via: inner.via },
+        out,
+        `${program} code`,
+      );
+    else
+      normaliseWords(
+        spawned.argv,
+        spawned.argv.map(() => false),
+        { env: inner.env, via },
         out,
       );
   }

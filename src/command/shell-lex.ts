@@ -15,8 +15,20 @@ export type ShellOperator = ";" | "&" | "&&" | "||" | "|" | "\n" | "(" | ")";
 export type ShellToken =
   | LexWord
   | { kind: "op"; op: ShellOperator }
+  // What a here-document (`<<EOF`) or here-string (`<<<word`) feeds the command on stdin.
+  | StdinText
   // The redirection itself is dropped; the marker keeps `a | >f` from reading as a dangling `|`.
   | { kind: "redirect" };
+
+/**
+ * Text given to a command on standard input by the script itself. `expands`: the shell
+ * expands `$VAR`, `$(…)` and backticks in it first (an unquoted here-document delimiter).
+ */
+export interface StdinText {
+  kind: "stdin";
+  text: string;
+  expands: boolean;
+}
 
 /** A construct the parser refuses; the message is shown to the user. */
 export class ShellSyntaxError extends Error {
@@ -45,6 +57,8 @@ export function tokenize(script: string): Iterator<ShellToken> {
 class Lexer {
   private pos = 0;
   private readonly tokens: ShellToken[] = [];
+  /** Where the line continues after the here-document bodies read so far on this line. */
+  private afterBodies: number | undefined;
 
   constructor(private readonly src: string) {}
 
@@ -54,7 +68,7 @@ class Lexer {
       const c = this.src[this.pos];
       if (c === undefined) return;
       if (c === "#") this.skipComment();
-      else if (c === "\n") this.operator("\n", 1);
+      else if (c === "\n") this.newline();
       else if (c === "<" || c === ">") this.redirection();
       else if (OPERATOR_CHARS.has(c)) this.controlOperator(c);
       else this.wordOrIoNumber();
@@ -79,6 +93,13 @@ class Lexer {
   private operator(op: ShellOperator, length: number): void {
     this.tokens.push({ kind: "op", op });
     this.pos += length;
+  }
+
+  /** A newline ends the line; the here-document bodies that follow it were read already. */
+  private newline(): void {
+    this.operator("\n", 1);
+    if (this.afterBodies !== undefined) this.pos = this.afterBodies;
+    this.afterBodies = undefined;
   }
 
   private controlOperator(c: string): void {
@@ -112,10 +133,16 @@ class Lexer {
 
   private redirection(): void {
     const rest = this.src.slice(this.pos, this.pos + 3);
+    if (rest.startsWith("<<<")) {
+      this.pos += 3;
+      this.skipBlanks();
+      const word = this.readWord();
+      this.tokens.push({ kind: "stdin", text: `${word.text}\n`, expands: word.dynamic });
+      return;
+    }
     if (rest.startsWith("<<")) {
-      throw new ShellSyntaxError(
-        "here-document << (or here-string <<<) is not supported; pass the input from a file",
-      );
+      this.hereDocument();
+      return;
     }
     if (rest.startsWith("<(") || rest.startsWith(">(")) throw processSubstitution(rest);
     const op = REDIRECTIONS.find((candidate) => rest.startsWith(candidate)) ?? rest.charAt(0);
@@ -129,6 +156,45 @@ class Lexer {
     }
     this.readWord();
     this.tokens.push({ kind: "redirect" });
+  }
+
+  /**
+   * `<<DELIM` / `<<-DELIM`: the body is the lines after the current one, up to a line that is
+   * DELIM (leading tabs stripped for `<<-`). A quoted DELIM means the body is taken literally.
+   */
+  private hereDocument(): void {
+    const stripTabs = this.src[this.pos + 2] === "-";
+    this.pos += stripTabs ? 3 : 2;
+    this.skipBlanks();
+    const delimiter = this.readWord();
+    if (delimiter.text === "") throw new ShellSyntaxError('here-document "<<" has no delimiter');
+    let start = this.afterBodies;
+    if (start === undefined) {
+      const lineEnd = this.src.indexOf("\n", this.pos);
+      if (lineEnd === -1) {
+        throw new ShellSyntaxError(`here-document <<${delimiter.text} has no body`);
+      }
+      start = lineEnd + 1;
+    }
+    const lines: string[] = [];
+    let at = start;
+    for (;;) {
+      if (at >= this.src.length) {
+        throw new ShellSyntaxError(
+          `here-document <<${delimiter.text} is not closed by a line "${delimiter.text}"`,
+        );
+      }
+      const end = this.src.indexOf("\n", at);
+      const raw = this.src.slice(at, end === -1 ? this.src.length : end);
+      at = end === -1 ? this.src.length : end + 1;
+      const line = stripTabs ? raw.replace(/^\t+/, "") : raw;
+      if (line === delimiter.text) break;
+      lines.push(line);
+    }
+    // The newline that ends this line is where the lexer resumes after the bodies.
+    this.afterBodies = at;
+    const text = lines.map((line) => `${line}\n`).join("");
+    this.tokens.push({ kind: "stdin", text, expands: delimiter.plain });
   }
 
   private readWord(): LexWord {

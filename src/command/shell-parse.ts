@@ -4,6 +4,7 @@ import {
   type ShellOperator,
   ShellSyntaxError,
   type ShellToken,
+  type StdinText,
   tokenize,
 } from "./shell-lex.js";
 
@@ -16,6 +17,10 @@ export interface ShellWord {
 /** Assignments (`X=1`) stay as the leading words; redirections are removed. */
 export interface ShellSimpleCommand {
   words: ShellWord[];
+  /** A here-document or here-string the script feeds it on standard input. */
+  stdin?: Omit<StdinText, "kind">;
+  /** Its standard input is the previous command's output (`a | b`). */
+  piped?: boolean;
 }
 
 export type ParsedScript =
@@ -46,7 +51,7 @@ const KEYWORDS = new Set([
 
 /**
  * Splits an `sh -c` script into the simple commands it runs, in order. Anything that hides
- * which command runs (substitutions, compound commands, eval, here-documents) is refused with
+ * which command runs (substitutions, compound commands, eval) is refused with
  * a reason the user can act on.
  */
 export function parseShellScript(script: string): ParsedScript {
@@ -66,6 +71,8 @@ class Assembler {
   private headSeen = false;
   /** The `|`, `&&` or `||` still waiting for its command. */
   private dangling: string | undefined;
+  private stdin: StdinText | undefined;
+  private piped = false;
 
   run(tokens: Iterator<ShellToken>): ShellSimpleCommand[] {
     for (let next = tokens.next(); !next.done; next = tokens.next()) {
@@ -73,6 +80,7 @@ class Assembler {
       if (token.kind === "op") this.operator(token.op, tokens);
       else {
         if (token.kind === "word") this.word(token);
+        if (token.kind === "stdin") this.stdin = token;
         this.started = true;
         this.dangling = undefined;
       }
@@ -114,6 +122,7 @@ class Assembler {
     if (!this.started) throw new ShellSyntaxError(`"${op}" has no command before it`);
     this.finish();
     if (op !== ";" && op !== "&") this.dangling = op;
+    this.piped = op === "|";
   }
 
   private finish(): void {
@@ -123,8 +132,14 @@ class Assembler {
       if (refusal !== undefined) throw new ShellSyntaxError(refusal);
     }
     if (this.words.length > 0) {
-      this.commands.push({ words: this.words.map(({ text, dynamic }) => ({ text, dynamic })) });
+      this.commands.push({
+        words: this.words.map(({ text, dynamic }) => ({ text, dynamic })),
+        ...(this.stdin && { stdin: { text: this.stdin.text, expands: this.stdin.expands } }),
+        ...(this.piped && { piped: true }),
+      });
     }
+    this.stdin = undefined;
+    this.piped = false;
     this.words = [];
     this.started = false;
     this.headSeen = false;
