@@ -327,4 +327,4 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 declare const __PREFLIGHT_VERSION__: string | undefined;
-const VERSION = typeof __PREFLIGHT_VERSION__ === "string" ? __PREFLIGHT_VERSION__ : "0.1.0";
+const VERSION = typeof __PREFLIGHT_VERSION__ === "string" ? __PREFLIGHT_VERSION__ : "unknown";
