@@ -185,6 +185,16 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     });
 
   policy
+    .command("which")
+    .description("the policy files that apply here, and every place preflight looks, in order")
+    .option("--policy <PATH>", "as with run: a policy file or folder; repeatable", collect, [])
+    .option("--json", "JSON output")
+    .action(async (opts: { policy: string[]; json?: boolean }) => {
+      const { policyWhich } = await import("./policy-which.js");
+      exitCode = await policyWhich({ policy: opts.policy, json: Boolean(opts.json) }, ctx);
+    });
+
+  policy
     .command("schema")
     .description("the JSON Schema of a policy file (for editors and other tools)")
     .action(async () => {
@@ -323,6 +333,15 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     ctx.stderr("preflight: no command given (exit 64)\n");
     return 64;
   }
+  program
+    .command("completion")
+    .description("a shell completion script: source <(preflight completion bash)")
+    .argument("<shell>", "bash, zsh or fish")
+    .action(async (shell: string) => {
+      const { completionScript } = await import("./completion.js");
+      ctx.stdout(completionScript(shell, program));
+    });
+
   try {
     await program.parseAsync([...args], { from: "user" });
   } catch (error) {
