@@ -3,7 +3,7 @@
  * looks, in order, with why each does or does not apply. Exit 0; 65 when a --policy or
  * PREFLIGHT_POLICY path does not exist (as a run would refuse).
  */
-import { reportDiscovery, type Place } from "../policy/discovery-report.js";
+import { type Place, reportDiscovery } from "../policy/discovery-report.js";
 import type { CliContext } from "./context.js";
 
 const PLACE_NAMES: Record<Place["origin"], string> = {
