@@ -9,10 +9,13 @@
 //   the benchmark and other tools.
 //
 // TypeScript type-checking is separate (`npm run typecheck`); esbuild only strips types.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+
+// `preflight --version` prints the version of the package it was built from.
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
 const common = {
   bundle: true,
@@ -20,6 +23,7 @@ const common = {
   target: "node20",
   packages: "external",
   logLevel: "warning",
+  define: { __PREFLIGHT_VERSION__: JSON.stringify(version) },
 };
 
 // The policy review commands (src/cli/policy-tools.ts) are a bundle of their own, loaded by
@@ -62,7 +66,7 @@ await build({
   // The sources are ES modules and read import.meta.url to find the package's own files;
   // CommonJS has __filename instead.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { "import.meta.url": "__importMetaUrl" },
+  define: { ...common.define, "import.meta.url": "__importMetaUrl" },
   plugins: [awsModulesApart, policyToolsApart],
 });
 
@@ -73,7 +77,7 @@ await build({
   format: "cjs",
   outfile: "dist/policy-tools.cjs",
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { "import.meta.url": "__importMetaUrl" },
+  define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 });
 
 await build({

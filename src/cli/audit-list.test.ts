@@ -50,9 +50,9 @@ describe("auditList", () => {
     expect(await auditList({ auditLog: file }, ctx)).toBe(0);
     expect(out.stdout).toBe(
       [
-        "TIME                      OUTCOME  EXIT  ENVIRONMENT  USER   COMMAND",
-        "2026-11-21T10:00:00.000Z  blocked  66    production   alice  fly -t prod destroy-pipeline -p main",
-        "2026-11-21T10:05:00.000Z  ok       0     dev          bob    sh -c 'echo '\\''two words'\\'''",
+        "SEQ  TIME                      OUTCOME  EXIT  ENVIRONMENT  USER   COMMAND",
+        "1    2026-11-21T10:00:00.000Z  blocked  66    production   alice  fly -t prod destroy-pipeline -p main",
+        "2    2026-11-21T10:05:00.000Z  ok       0     dev          bob    sh -c 'echo '\\''two words'\\'''",
         "",
       ].join("\n"),
     );
@@ -81,8 +81,8 @@ describe("auditList", () => {
     const { ctx, out } = fakeContext();
     expect(await auditList({ auditLog: file }, ctx)).toBe(0);
     const rows = out.stdout.trimEnd().split("\n");
-    expect(rows[1]).toMatch(/^2026-01-01T00:00:00.000Z\s+-\s+-\s+staging\s+-\s+-$/);
-    expect(rows[2]).toMatch(/^-(\s+-){5}$/);
+    expect(rows[1]).toMatch(/^1\s+2026-01-01T00:00:00.000Z\s+-\s+-\s+staging\s+-\s+-$/);
+    expect(rows[2]).toMatch(/^2(\s+-){6}$/);
   });
 
   it("never shows secrets or terminal control characters", async () => {

@@ -6,7 +6,8 @@ import { redactArgv, redactDeep, redactText } from "../report/redact.js";
 import type { CliContext } from "./context.js";
 
 const DEFAULT_LIMIT = 20;
-const HEADER = ["TIME", "OUTCOME", "EXIT", "ENVIRONMENT", "USER", "COMMAND"];
+// SEQ first: the number `audit show SEQ` takes.
+const HEADER = ["SEQ", "TIME", "OUTCOME", "EXIT", "ENVIRONMENT", "USER", "COMMAND"];
 const SHELL_SAFE = /^[\w@%+=:,./*-]+$/;
 /** Control characters in a record (an escape sequence in a command) must not reach a terminal. */
 const CONTROL = /\p{Cc}/gu;
@@ -49,6 +50,7 @@ function row(record: AuditRecord): string[] {
       ? text((environment as Record<string, unknown>).name)
       : text(environment);
   return [
+    text(record.seq),
     text(record.time) ?? text(record.startedAt),
     text(record.outcome),
     text(record.exitCode),

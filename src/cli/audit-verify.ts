@@ -11,16 +11,31 @@ function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** What `audit verify --json` prints: the verdict as data, whatever it is. */
+interface Verdict {
+  file: string;
+  intact: boolean;
+  /** Records that verified (before the broken line, when there is one). */
+  records: number;
+  line?: number;
+  problem?: string;
+}
+
 /**
- * `preflight audit verify`: checks the audit log's hash chain. Returns 0 when it is intact (or
- * there is no log yet), 1 when it is broken (a finding, printed as `FILE:LINE: problem`), and
- * 71 when the log cannot be read.
+ * `preflight audit verify`: checks the audit log's hash chain. Returns 0 when it is intact, 1
+ * when it is broken (a finding, printed as `FILE:LINE: problem`) or there is no log to verify,
+ * and 71 when the log cannot be read. With `json`, the verdict is one JSON object on stdout.
  */
 export async function auditVerify(
-  options: { auditLog?: string },
+  options: { auditLog?: string; json?: boolean },
   ctx: CliContext,
 ): Promise<number> {
   const file = resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd);
+  if (options.json) {
+    const { verdict, code } = verdictOf(file);
+    ctx.stdout(`${JSON.stringify(verdict, null, 2)}\n`);
+    return code;
+  }
   try {
     statSync(file);
   } catch (error) {
@@ -53,4 +68,31 @@ export async function auditVerify(
       "  records from this line on cannot be trusted; keep a copy of the file for investigation\n",
   );
   return BROKEN;
+}
+
+function verdictOf(file: string): { verdict: Verdict; code: number } {
+  const refused = (problem: string, code: number) => ({
+    verdict: { file, intact: false, records: 0, problem },
+    code,
+  });
+  let result: ReturnType<typeof verifyAuditLog>;
+  try {
+    statSync(file);
+    result = verifyAuditLog(file);
+  } catch (error) {
+    if ((error as { code?: unknown }).code === "ENOENT")
+      return refused("no audit log here; nothing was verified", BROKEN);
+    return refused(`cannot read the audit log: ${errorMessage(error)}`, UNREADABLE);
+  }
+  if (result.ok) return { verdict: { file, intact: true, records: result.records }, code: INTACT };
+  return {
+    verdict: {
+      file,
+      intact: false,
+      records: result.records,
+      line: result.line,
+      problem: result.problem,
+    },
+    code: BROKEN,
+  };
 }

@@ -13,7 +13,7 @@ import type { CliContext } from "./context.js";
 
 export function policyTargets(paths: readonly string[], ctx: CliContext): PolicyTexts[] {
   if (paths.length > 0) return paths.map((path) => readPolicySource(path, ctx.cwd));
-  const { files } = discoverPolicy({ explicit: [], env: ctx.env, cwd: ctx.cwd });
+  const { files } = discoverPolicy({ explicit: [], env: ctx.env, cwd: ctx.cwd, home: ctx.home });
   const name = files.map((f) => displayName(f, ctx.cwd)).join(", ");
   return [readFromDisk(files, ctx.cwd, name)];
 }

@@ -97,7 +97,9 @@ describe("policy validate", () => {
     expect(stdout).toBe(
       "a.yaml: valid (1 rule, 0 environments, 0 test cases)\nb.yaml: valid (1 rule, 0 environments, 0 test cases)\n",
     );
-    expect(stderr).toContain("c.yaml:1:10: version: 2 is not one of 1");
+    expect(stderr).toContain(
+      "c.yaml:1:10: `version:` is the policy format's version, and the only one is 1; you wrote 2",
+    );
   });
 
   it("reads the test cases of NAME.test.yaml beside the policy and checks the rules they expect", async () => {

@@ -1,7 +1,9 @@
 /**
  * `preflight policy validate [paths]`: every schema and semantic problem of each policy at
  * once, each as file:line:col with a hint. With no paths, the policy a run here would use.
- * Exit 0 when every policy is valid, 65 otherwise.
+ * Exit 0 when every policy is valid, 65 otherwise. With `json`, one JSON document on stdout
+ * (`{ valid, policies: [{ name, files, valid, rules, environments, tests, problems }] }`)
+ * and nothing on stderr, whatever the outcome.
  */
 import { formatProblem } from "../errors.js";
 import { loadForReview } from "../review/shared/load.js";
@@ -10,9 +12,10 @@ import type { CliContext } from "./context.js";
 import { policyTargets } from "./policy-targets.js";
 
 export async function policyValidate(
-  options: { paths: string[] },
+  options: { paths: string[]; json?: boolean },
   ctx: CliContext,
 ): Promise<number> {
+  if (options.json) return validateAsJson(options.paths, ctx);
   let invalid = 0;
   for (const texts of policyTargets(options.paths, ctx)) {
     const review = loadForReview(texts);
@@ -29,6 +32,26 @@ export async function policyValidate(
     );
   }
   return invalid > 0 ? 65 : 0;
+}
+
+function validateAsJson(paths: readonly string[], ctx: CliContext): number {
+  const policies = policyTargets(paths, ctx).map((texts) => {
+    const review = loadForReview(texts);
+    const problems = sortProblems(review.problems, review.files);
+    const policy = problems.length === 0 ? review.policy : undefined;
+    return {
+      name: review.name,
+      files: texts.files.map((f) => f.file),
+      valid: problems.length === 0,
+      rules: policy?.rules.length ?? null,
+      environments: policy ? Object.keys(policy.environments).length : null,
+      tests: policy?.tests.length ?? null,
+      problems,
+    };
+  });
+  const valid = policies.every((p) => p.valid);
+  ctx.stdout(`${JSON.stringify({ valid, policies }, null, 2)}\n`);
+  return valid ? 0 : 65;
 }
 
 function plural(n: number, noun: string): string {

@@ -6,12 +6,15 @@
 import { Command, CommanderError, Option } from "commander";
 import { UsageError } from "../errors.js";
 import { redactArgv } from "../report/redact.js";
+import { dryRunAsPlan, refuseMistypedVerb, usageMessage } from "./argv-conventions.js";
 import { registerCheckCommand } from "./check-program.js";
 import type { CliContext } from "./context.js";
 import { registerHookCommand } from "./hook-program.js";
 import { RUN_OPTIONS, type RunCommandOptions } from "./run-options.js";
 
-export async function runProgram(args: readonly string[], ctx: CliContext): Promise<number> {
+export async function runProgram(argv: readonly string[], ctx: CliContext): Promise<number> {
+  const args = dryRunAsPlan(argv);
+  refuseMistypedVerb(args, ctx.env.PATH);
   let exitCode = 0;
   const program = new Command("preflight")
     .description(
@@ -99,9 +102,10 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .command("validate")
     .description("check policy files against the schema and for semantic errors (file:line:col)")
     .argument("[paths...]", "policy files, folders or git:REV:path; each is one policy")
-    .action(async (paths: string[]) => {
+    .option("--json", "JSON output on stdout")
+    .action(async (paths: string[], opts: { json?: boolean }) => {
       const { policyValidate } = await import("./policy-tools.js");
-      exitCode = await policyValidate({ paths }, ctx);
+      exitCode = await policyValidate({ paths, json: Boolean(opts.json) }, ctx);
     });
   policy
     .command("lint")
@@ -179,6 +183,16 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
         },
         ctx,
       );
+    });
+
+  policy
+    .command("which")
+    .description("the policy files that apply here, and every place preflight looks, in order")
+    .option("--policy <PATH>", "as with run: a policy file or folder; repeatable", collect, [])
+    .option("--json", "JSON output")
+    .action(async (opts: { policy: string[]; json?: boolean }) => {
+      const { policyWhich } = await import("./policy-which.js");
+      exitCode = await policyWhich({ policy: opts.policy, json: Boolean(opts.json) }, ctx);
     });
 
   policy
@@ -292,9 +306,20 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
       "--audit-log <FILE>",
       "the log (default $PREFLIGHT_AUDIT_LOG or $XDG_STATE_HOME/preflight/audit.jsonl)",
     )
-    .action(async (opts: { auditLog?: string }) => {
+    .option("--json", "the verdict as JSON on stdout")
+    .action(async (opts: { auditLog?: string; json?: boolean }) => {
       const { auditVerify } = await import("./audit-verify.js");
       exitCode = await auditVerify(opts, ctx);
+    });
+  audit
+    .command("show")
+    .description("one record in full, by its number (seq)")
+    .argument("<seq>", "the record's number, as audit list --json shows it")
+    .option("--audit-log <FILE>", "the log")
+    .option("--json", "the record as JSON")
+    .action(async (seq: string, opts: { auditLog?: string; json?: boolean }) => {
+      const { auditShow } = await import("./audit-show.js");
+      exitCode = await auditShow({ seq, ...opts }, ctx);
     });
   audit
     .command("list")
@@ -307,6 +332,21 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
       exitCode = await auditList(opts, ctx);
     });
 
+  if (args.length === 0) {
+    // Bare `preflight`: the help, on stderr, and 64: nothing was asked, so nothing succeeded.
+    program.outputHelp({ error: true });
+    ctx.stderr("preflight: no command given (exit 64)\n");
+    return 64;
+  }
+  program
+    .command("completion")
+    .description("a shell completion script: source <(preflight completion bash)")
+    .argument("<shell>", "bash, zsh or fish")
+    .action(async (shell: string) => {
+      const { completionScript } = await import("./completion.js");
+      ctx.stdout(completionScript(shell, program));
+    });
+
   try {
     await program.parseAsync([...args], { from: "user" });
   } catch (error) {
@@ -317,9 +357,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
         error.code === "commander.help"
       )
         return 0;
-      throw new UsageError(
-        `${error.message.replace(/^error: /, "")} (preflight --help shows usage)`,
-      );
+      throw new UsageError(usageMessage(error.message));
     }
     throw error;
   }
@@ -332,4 +370,4 @@ function collect(value: string, previous: string[]): string[] {
 }
 
 declare const __PREFLIGHT_VERSION__: string | undefined;
-const VERSION = typeof __PREFLIGHT_VERSION__ === "string" ? __PREFLIGHT_VERSION__ : "0.1.0";
+const VERSION = typeof __PREFLIGHT_VERSION__ === "string" ? __PREFLIGHT_VERSION__ : "unknown";

@@ -30,7 +30,7 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     value: "PATH",
     key: "policy",
     repeatable: true,
-    help: "a policy file or folder (repeatable); default $PREFLIGHT_POLICY, ./preflight.yaml or .preflight/ upwards, else the bundled policy",
+    help: "a policy file or folder (repeatable); default $PREFLIGHT_POLICY, ./preflight.yaml or .preflight/ upwards, ~/.config/preflight/, /etc/preflight/, else the bundled policy (preflight policy which)",
   },
   {
     flag: "--env",

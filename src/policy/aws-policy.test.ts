@@ -126,7 +126,9 @@ describe("rollback: auto|prompt and expect.predicted need a state that can undo 
           match: { command: aws, args: [ec2, "revoke-security-group-*"] }
           rollback: sometimes
     `);
-    expect(problems[0]?.message).toMatch(/rules\[0\]\.rollback: "sometimes" is not valid here/);
+    expect(problems[0]?.message).toBe(
+      'rules[0].rollback: a rule\'s `rollback:` is auto, prompt, or a map with the command to run: `{ run: … }`; you wrote "sometimes"',
+    );
   });
 });
 

@@ -173,3 +173,64 @@ describe("discoverPolicy refuses a path that is not there", () => {
     expect(error.problems[0]?.file).toBe(join(root, "gone.yaml"));
   });
 });
+
+describe("discoverPolicy after the repository: the user's, then the system's", () => {
+  const noRepository = !ancestors(tmpdir()).some(
+    (dir) => existsSync(join(dir, "preflight.yaml")) || existsSync(join(dir, ".preflight")),
+  );
+  function beyond(options: { env?: Record<string, string>; cwd?: string }) {
+    return discoverPolicy({
+      explicit: [],
+      env: options.env ?? {},
+      cwd: options.cwd ?? folder("work"),
+      home: join(root, "home"),
+      systemDir: join(root, "etc", "preflight"),
+    });
+  }
+
+  it.skipIf(!noRepository)(
+    "takes ~/.config/preflight/*.yaml when no repository policy applies",
+    () => {
+      const [a, b] = files("home/.config/preflight/a.yaml", "home/.config/preflight/b.yml");
+      files("home/.config/preflight/a.test.yaml", "etc/preflight/system.yaml");
+      expect(beyond({})).toEqual({ files: [a, b], origin: "user configuration" });
+    },
+  );
+
+  it.skipIf(!noRepository)(
+    "takes $XDG_CONFIG_HOME/preflight/ instead of ~/.config when it is absolute",
+    () => {
+      files("home/.config/preflight/ignored.yaml");
+      const [xdg] = files("xdg/preflight/mine.yaml");
+      expect(beyond({ env: { XDG_CONFIG_HOME: join(root, "xdg") } }).files).toEqual([xdg]);
+      // A relative XDG_CONFIG_HOME is ignored, as the XDG specification says.
+      expect(beyond({ env: { XDG_CONFIG_HOME: "xdg" } }).files).toEqual([
+        join(root, "home/.config/preflight/ignored.yaml"),
+      ]);
+    },
+  );
+
+  it.skipIf(!noRepository)(
+    "takes /etc/preflight/*.yaml next, and skips a folder with no policy files",
+    () => {
+      folder("home/.config/preflight");
+      const [system] = files("etc/preflight/site.yaml");
+      expect(beyond({})).toEqual({ files: [system], origin: "system configuration" });
+    },
+  );
+
+  it("lets a repository's policy win over the user's and the system's", () => {
+    files("home/.config/preflight/user.yaml", "etc/preflight/site.yaml");
+    const [repository] = files("repo/preflight.yaml");
+    expect(beyond({ cwd: folder("repo/src") })).toEqual({
+      files: [repository],
+      origin: "working folder",
+    });
+  });
+
+  it("lets PREFLIGHT_POLICY and --policy win over both", () => {
+    const [user, env] = files("home/.config/preflight/user.yaml", "env.yaml");
+    expect(beyond({ env: { PREFLIGHT_POLICY: env! } }).files).toEqual([env]);
+    expect(user).toBeDefined();
+  });
+});

@@ -100,7 +100,9 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
         file: "policy.yaml",
         line: 4,
         column: 16,
-        message: 'environments.production.protected: expected boolean, got "yes"',
+        message:
+          'environments.production.protected: an environment\'s `protected:` is true or false; you wrote "yes"',
+        hint: "write `protected: true` (true or false, no quotes)",
       },
     ]);
   });
@@ -120,7 +122,9 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
         file: "policy.yaml",
         line: 7,
         column: 29,
-        message: 'rules[0].decision.production: "maybe" is not one of "allow", "confirm", "deny"',
+        message:
+          'rules[0].decision.production: a decision for one environment is allow, confirm or deny; you wrote "maybe"',
+        hint: "write `production: deny`",
       },
     ]);
   });
@@ -137,7 +141,8 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
       expect.objectContaining({
         line: 5,
         column: 24,
-        message: expect.stringMatching(/rules\[0\]\.expect\.removed: "nothing" .*"none" or "any"/),
+        message:
+          'rules[0].expect.removed: `added:`, `removed:` and `changed:` are none, any, or a map with max, only and never; you wrote "nothing"',
       }),
     ]);
   });
@@ -152,7 +157,9 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
       expect.objectContaining({
         line: 3,
         column: 5,
-        message: "rules[0].match: is required (expected object)",
+        message:
+          "rules[0].match: a rule's `match:` says which commands it is about: a map with `command:` and, optionally, `args:`; it is missing",
+        hint: "write `match: { command: fly, args: [destroy-pipeline] }`",
       }),
     ]);
   });
@@ -365,7 +372,7 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
       expect.objectContaining({
         line: 1,
         column: 10,
-        message: expect.stringMatching(/^version: 2 .*1/),
+        message: "`version:` is the policy format's version, and the only one is 1; you wrote 2",
       }),
     ]);
   });
@@ -383,7 +390,8 @@ describe("compilePolicyTexts rejects an invalid policy, pointing at the text", (
       expect.objectContaining({
         line: 1,
         column: 1,
-        message: expect.stringContaining("expected object"),
+        message:
+          'a policy file is a map: `version: 1`, then rules, environments, checks, tests or procedures; you wrote a list: ["fly"]',
       }),
     ]);
   });

@@ -1,11 +1,12 @@
 /**
  * Turns zod's validation issues into policy problems a person can act on: file, line,
- * column, the offending value and a hint.
+ * column, the offending value and a hint, in the policy's own words (schema-wording.ts).
  */
 import type { Document, LineCounter } from "yaml";
 import type { z } from "zod";
 import type { PolicyProblem } from "../errors.js";
 import { positionOf, positionOfKey } from "./positions.js";
+import { describePath, wordIssue } from "./schema-wording.js";
 import { closest } from "./suggest.js";
 
 type Issue = z.core.$ZodIssue;
@@ -121,7 +122,7 @@ function issueToProblems(
         message: `unknown key '${key}'${path.length ? ` in ${where}` : ""}`,
         hint: guess
           ? `did you mean '${guess}'? Unknown keys are errors so that a typo cannot switch a guard off.`
-          : "remove it, or check the policy format in the README (preflight policy schema).",
+          : "remove it, or check the policy format (docs/policy.md, or preflight policy schema).",
       };
     });
   }
@@ -137,39 +138,14 @@ function issueToProblems(
     }
   }
   const pos = positionOf(doc, lc, path);
-  const value = doc.getIn(path);
-  return [{ file, ...pos, message: `${where}: ${describeIssue(issue, value)}` }];
+  const { message, hint } = wordIssue(issue, plain(doc.getIn(path)));
+  return [{ file, ...pos, message, ...(hint ? { hint } : {}) }];
 }
 
-function describeIssue(issue: Issue, value: unknown): string {
-  const shown = value === undefined ? "nothing" : JSON.stringify(value);
-  switch (issue.code) {
-    case "invalid_type":
-      return value === undefined
-        ? `is required (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${shown}`;
-    case "invalid_value":
-      return `${shown} is not one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
-    case "invalid_union":
-      return `${shown} is not valid here (${unionExpectation(issue)})`;
-    default:
-      return `${issue.message} (got ${shown})`;
+/** The YAML library hands back maps and lists as nodes; the wording wants plain values. */
+function plain(value: unknown): unknown {
+  if (typeof value === "object" && value !== null && "toJSON" in value) {
+    return (value as { toJSON(): unknown }).toJSON();
   }
-}
-
-function unionExpectation(issue: Extract<Issue, { code: "invalid_union" }>): string {
-  const expected = new Set<string>();
-  for (const branch of issue.errors) {
-    for (const inner of branch) {
-      if (inner.code === "invalid_type") expected.add(String(inner.expected));
-      if (inner.code === "invalid_value")
-        for (const v of inner.values) expected.add(JSON.stringify(v));
-    }
-  }
-  return expected.size ? `expected ${[...expected].join(" or ")}` : issue.message;
-}
-
-function describePath(path: readonly PathKey[]): string {
-  if (path.length === 0) return "the file";
-  return path.map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`)).join("");
+  return value;
 }

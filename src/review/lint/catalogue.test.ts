@@ -445,7 +445,8 @@ describe("suppressions", () => {
       expect.objectContaining({
         line: 7,
         column: 22,
-        message: "rules[0].lint.ignore[0].reason: is required (expected string)",
+        message:
+          "rules[0].lint.ignore[0].reason: a lint suppression's `reason:` says, for the reviewer, why the finding does not apply here; it is missing",
       }),
     ]);
   });
