@@ -95,6 +95,22 @@ describe("judgeTls", () => {
     );
   });
 
+  it("calls a certificate issued in the same second but expiring later a renewal", () => {
+    const sameSecond = cert("CC:CC:CC:CC:CC", "2020-07-27", "2020-12-24");
+    const outcome = judge({ file: { ...sameSecond, path: "tls.crt" } });
+    expect(outcome.detail).toBe(
+      "the certificate on disk was renewed on 2020-07-27 but the server still serves the old one, which expires on 2020-10-25 (in 4 days): reload the server",
+    );
+  });
+
+  it("does not call a certificate with the same dates a renewal", () => {
+    const twin = cert("DD:DD:DD:DD:DD", "2020-07-27", "2020-10-25");
+    const outcome = judge({ file: { ...twin, path: "tls.crt" } });
+    expect(outcome.detail).toMatch(
+      /the one on disk is not newer: is the server reading another file\?$/,
+    );
+  });
+
   it("says when the server serves a certificate that is newer than the file", () => {
     const outcome = judge({ served: RENEWED, file: { ...OLD, path: "/etc/old.crt" } });
     expect(outcome.detail).toMatch(

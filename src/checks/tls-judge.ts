@@ -42,7 +42,7 @@ export function judgeTls(facts: TlsFacts): CheckOutcome {
   const servedExpired = served.validTo.getTime() <= now.getTime();
 
   if (file && differs) {
-    if (file.validFrom.getTime() > served.validFrom.getTime()) {
+    if (isRenewal(file, served)) {
       fails.push(
         servedExpired
           ? `the served certificate expired on ${day(served.validTo)}, but the certificate on disk was renewed on ${day(file.validFrom)} (valid until ${day(file.validTo)}) and the server still serves the old one: reload the server; there is no need to re-issue`
@@ -113,6 +113,18 @@ export function judgeTls(facts: TlsFacts): CheckOutcome {
     detail: `${what}, which expires on ${day(served.validTo)}, ${inDays(servedDays)}`,
     value: servedDays,
   };
+}
+
+/**
+ * Whether the certificate on disk replaces the served one. notBefore alone is not enough: a
+ * re-issue in the same second (cert-manager retrying, a script run twice) has the same
+ * notBefore, to the second, as the certificate it replaces; it still expires later.
+ */
+function isRenewal(file: CertificateFacts, served: CertificateFacts): boolean {
+  return (
+    file.validTo.getTime() > served.validTo.getTime() ||
+    file.validFrom.getTime() > served.validFrom.getTime()
+  );
 }
 
 /** Whole days left before `to` (negative once it has passed). */

@@ -4,6 +4,7 @@
  * file on disk was renewed, the server kept serving the old certificate until it expired.
  * Each case must say which problem it is.
  */
+import { X509Certificate } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -102,6 +103,42 @@ describe("preflight check tls", () => {
         `✔ pass {2}tls ${server.address} — ${server.address} serves the certificate on disk \\(SHA-256 [0-9A-F:]+…\\), which expires on ${day(daysFromNow(89))}, in 8[89] days`,
       ),
     );
+  });
+
+  it("calls a re-issue made in the same second a renewal when it expires later", async (t) => {
+    const ws = useWorkspace(t);
+    // Both made now, as a script run twice in one second would: the same notBefore, to the second.
+    const second = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const first = ca.issue("first", {
+      names: ["localhost"],
+      notBefore: second,
+      notAfter: oldNotAfter,
+    });
+    const again = ca.issue("again", {
+      names: ["localhost"],
+      notBefore: second,
+      notAfter: daysFromNow(89),
+    });
+    expect(new X509Certificate(again.cert).validFrom).toBe(
+      new X509Certificate(first.cert).validFrom,
+    );
+    const server = await serve(t, first);
+
+    const result = await ws.run([
+      "check",
+      "tls",
+      server.address,
+      "--servername",
+      "localhost",
+      "--cert-file",
+      again.certFile,
+    ]);
+
+    expect(result.exitCode).toBe(67);
+    expect(result.stdout).toContain(
+      `the certificate on disk was renewed on ${day(second)} but the server still serves the old one, which expires on ${day(oldNotAfter)} (in 5 days): reload the server`,
+    );
+    expect(result.stdout).not.toContain("is the server reading another file");
   });
 
   it("says an expired certificate expired, and that the file holds the same one", async (t) => {
