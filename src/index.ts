@@ -23,6 +23,7 @@ async function main(args: string[]): Promise<number> {
     interactive: isInteractive(isatty(0), env),
     terminal: isatty(0) || isatty(2),
     color: useColor(isatty(2), env, false),
+    columns: () => (isatty(2) ? process.stderr.columns : undefined),
   };
   try {
     // An agent's hook runs before every shell command it types: skip commander (~15 ms).

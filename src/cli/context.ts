@@ -14,4 +14,6 @@ export interface CliContext {
   terminal: boolean;
   /** True when colour may be used on stderr (NO_COLOR / FORCE_COLOR / --no-color honoured). */
   color: boolean;
+  /** The terminal's width when stderr is a terminal (read when asked: it builds the stream). */
+  columns?: () => number | undefined;
 }

@@ -7,17 +7,22 @@
 const SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 
 export function recordInterruptionsUntilStart(onSignal: (signal: NodeJS.Signals) => void): {
+  /** Ctrl-C read by a prompt (raw mode: the terminal sends no signal): handled as SIGINT is. */
+  interrupt(signal: NodeJS.Signals): void;
   commandStarting(): void;
 } {
   let handled = false;
+  let listening = true;
   const handler = (signal: NodeJS.Signals) => {
-    if (handled) return;
+    if (handled || !listening) return;
     handled = true;
     onSignal(signal);
   };
   for (const signal of SIGNALS) process.on(signal, handler);
   return {
+    interrupt: handler,
     commandStarting() {
+      listening = false;
       for (const signal of SIGNALS) process.off(signal, handler);
     },
   };

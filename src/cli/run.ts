@@ -17,12 +17,14 @@ import { toAuditRecord, toJsonReport } from "../report/json.js";
 import { learnSecrets } from "../report/redact.js";
 import { ensureReportWritable, writeReport } from "../report/write-report.js";
 import { earlyResult } from "../run/early-result.js";
+import { interruptedResult } from "../run/interrupted.js";
 import { guardedRun } from "../run/lifecycle.js";
 import type { RunContext } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
 import type { CliContext } from "./context.js";
 import { recordInterruptionsUntilStart } from "./interruption.js";
 import type { RunCommandOptions } from "./run-options.js";
+import { watchRun } from "./run-watch.js";
 
 /** `preflight run` / `plan`: returns the exit code; writes the report and audit record whatever happens. */
 export async function runCommand(options: RunCommandOptions, ctx: CliContext): Promise<number> {
@@ -49,20 +51,27 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
     home: ctx.home,
   };
 
+  const watch = watchRun();
   const interruption = recordInterruptionsUntilStart((signal) => {
-    const stopped = earlyResult({
-      mode: options.verb,
-      argv: options.command,
-      outcome: "internal-error",
-      message: `preflight was stopped by ${signal} before the command started; nothing ran`,
-      hint: "run it again when you are ready",
-      ...(options.reason !== undefined && { reason: options.reason }),
-      startedAt: started,
-      durationMs: Date.now() - started.getTime(),
-    });
+    const stopped = interruptedResult(
+      watch.result ??
+        earlyResult({
+          mode: options.verb,
+          argv: options.command,
+          outcome: "interrupted",
+          message: "",
+          ...(options.reason !== undefined && { reason: options.reason }),
+          startedAt: started,
+          durationMs: 0,
+        }),
+      { signal, during: watch.during, now: new Date() },
+    );
     if (options.verb === "run") recordOrPrint(stopped, audit, runContext, ctx);
     if (options.report) writeReport(resolve(ctx.cwd, options.report), stopped, ctx.stderr);
-    ctx.stderr(`\npreflight: ${stopped.message}\n`);
+    // A progress line may be half drawn; the terminal echoed ^C.
+    ctx.stderr(
+      `\r\x1b[K\npreflight: interrupted (exit ${stopped.exitCode}) — ${stopped.message}\n`,
+    );
     // A signal handler cannot hand an exit code back to src/index.ts: the lifecycle is still
     // awaiting a check or a prompt that will never matter now.
     process.exit(stopped.exitCode);
@@ -71,6 +80,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
 
   let result: RunResult;
   try {
+    watch.at("loading the policy");
     const { policy } = await loadPolicy({
       explicit: options.policy,
       env: ctx.env,
@@ -86,6 +96,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
           ...(options.env !== undefined && { env: options.env }),
           ...(options.confirm !== undefined && { confirm: options.confirm }),
           ...(options.reason !== undefined && { reason: options.reason }),
+          ...(options.report !== undefined && { report: options.report }),
         },
         context: runContext,
       },
@@ -97,8 +108,16 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
             return runner.runInherited(argv, runOptions);
           },
         },
-        prompter: createTerminalPrompter(),
-        presenter: createPresenter({ cwd: ctx.cwd, color, write: ctx.stderr, quiet: options.json }),
+        ...watch.wrap({
+          prompter: createTerminalPrompter({ onCtrlC: () => interruption.interrupt("SIGINT") }),
+          presenter: createPresenter({
+            cwd: ctx.cwd,
+            color,
+            write: ctx.stderr,
+            quiet: options.json,
+            columns: ctx.columns ?? (() => undefined),
+          }),
+        }),
         audit,
         now: () => new Date(),
         aws: createAwsClients(),
@@ -153,7 +172,7 @@ async function render(
   if (result.outcome === "no-rule" && options.verb === "run") return;
   if (options.json) return;
   const { renderOutcome } = await import("../report/human.js");
-  ctx.stderr(`${renderOutcome(result, await chalkFor(color))}\n`);
+  ctx.stderr(`${renderOutcome(result, await chalkFor(color), ctx.columns?.())}\n`);
 }
 
 function currentUser(env: Record<string, string | undefined>): string {

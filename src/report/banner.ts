@@ -2,37 +2,55 @@
  * The environment banner. Production must look unmistakably different from staging even
  * without colour (the PaaS engineers could not tell their tabs apart): a protected
  * environment gets a full block of heavy characters, an unknown one a block of question
- * marks, anything else a single light rule.
+ * marks, anything else a single light rule. It fits the terminal (down to 40 columns): the
+ * title wraps between words onto more lines of the block rather than the terminal cutting it.
  */
 import type { ChalkInstance } from "chalk";
 import type { RunResult } from "../run/result.js";
+import { visibleLength, wrapWords } from "./wrap.js";
 
-const WIDTH = 72;
+const WIDEST = 72;
+const NARROWEST = 20;
+
+/** The banner's width on a terminal `columns` wide (72 when not a terminal). */
+export function bannerWidth(columns: number | undefined): number {
+  return Math.max(NARROWEST, Math.min(WIDEST, columns ?? WIDEST));
+}
 
 export function renderBanner(
   env: NonNullable<RunResult["environment"]>,
   chalk: ChalkInstance,
+  columns?: number,
 ): string {
+  const width = bannerWidth(columns);
   const from = `from ${env.source}${env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : ""}`;
   const paint = painter(env.color, chalk);
   if (!env.known) {
-    const title = ` UNKNOWN ENVIRONMENT '${env.name}' · treated as protected · ${from} `;
-    const rule = "?".repeat(WIDTH);
-    return [rule, pad(`??${title}`, WIDTH, "?"), rule].map((l) => paint(l)).join("\n");
+    const rule = "?".repeat(width);
+    const title = wrapWords(
+      `UNKNOWN ENVIRONMENT '${env.name}' · treated as protected · ${from}`,
+      width - 6,
+    ).map((line) => pad(`?? ${line} `, width, "?"));
+    return [rule, ...title, rule].map((l) => paint(l)).join("\n");
   }
   if (env.protected) {
     // A full block is drawn in the text colour, so the rules take the colour as ink and the
     // title sits on it as background: the whole banner reads as the environment's colour.
     const ink = foreground(env.color, chalk);
-    const title = pad(`  ${env.name.toUpperCase()}  ·  protected  ·  ${from}  `, WIDTH - 4, " ");
-    const rule = ink("█".repeat(WIDTH));
-    return [rule, `${ink("██")}${paint(title)}${ink("██")}`, rule].join("\n");
+    const rule = ink("█".repeat(width));
+    const title = wrapWords(`${env.name.toUpperCase()} · protected · ${from}`, width - 8).map(
+      (line) => `${ink("██")}${paint(pad(`  ${line}  `, width - 4, " "))}${ink("██")}`,
+    );
+    return [rule, ...title, rule].join("\n");
   }
-  return paint(pad(`── ${env.name} ── ${from} `, WIDTH, "─"));
+  return wrapWords(`${env.name} ── ${from}`, width - 4)
+    .map((line) => paint(pad(`── ${line} `, width, "─")))
+    .join("\n");
 }
 
 function pad(text: string, width: number, fill: string): string {
-  return text.length >= width ? text : text + fill.repeat(width - text.length);
+  const length = visibleLength(text);
+  return length >= width ? text : text + fill.repeat(width - length);
 }
 
 function foreground(color: string, chalk: ChalkInstance): ChalkInstance {

@@ -2,22 +2,32 @@
 import { isAbsolute, relative } from "node:path";
 import type { ChalkInstance } from "chalk";
 import { formatArgv } from "../command/template.js";
-import type { ChangedEntry, DiffEntry } from "../diff/types.js";
+import type { ChangedEntry, DiffEntry, Violation } from "../diff/types.js";
 import type { RunResult } from "../run/result.js";
+import { canonicalJson } from "../util/canonical-json.js";
 import { renderBanner } from "./banner.js";
 import { describeEntry } from "./entry-text.js";
 import { renderPredicted, renderRollbackEntries } from "./predicted.js";
 import { describeProgram } from "./program-text.js";
-import { redactArgv, redactText } from "./redact.js";
+import { redactArgv, redactDeep, redactText } from "./redact.js";
+import { hangingIndent } from "./wrap.js";
 
 const MAX_LISTED = 20;
 
-/** The plan shown before confirmation; policy paths are shown relative to `cwd` when inside it. */
-export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string): string {
+/**
+ * The plan shown before confirmation; policy paths are shown relative to `cwd` when inside it.
+ * On a terminal `columns` wide, values wrap between words under their column.
+ */
+export function renderPlan(
+  result: RunResult,
+  chalk: ChalkInstance,
+  cwd?: string,
+  columns?: number,
+): string {
   const lines: string[] = [];
-  if (result.environment) lines.push(renderBanner(result.environment, chalk));
+  if (result.environment) lines.push(renderBanner(result.environment, chalk, columns));
   const row = (label: string, value: string) =>
-    lines.push(`  ${chalk.bold(label.padEnd(12))} ${value}`);
+    lines.push(hangingIndent(`  ${chalk.bold(label.padEnd(12))} `, value, columns));
   const shown = formatArgv(redactArgv(result.command));
   row("command", shown);
   for (const argv of result.normalised) {
@@ -58,39 +68,44 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string
   return redactText(lines.join("\n"));
 }
 
-export function renderOutcome(result: RunResult, chalk: ChalkInstance): string {
+/** The outcome after a run: what changed (before → after, allowed or violating), then why it ended. */
+export function renderOutcome(result: RunResult, chalk: ChalkInstance, columns?: number): string {
   const lines: string[] = [];
+  const wrapped = (first: string, text: string) => lines.push(hangingIndent(first, text, columns));
   const diff = result.diff;
   if (diff.added.length + diff.removed.length + diff.changed.length > 0) {
     lines.push(chalk.bold("  what changed"));
-    lines.push(...listEntries("-", diff.removed, chalk.red));
-    lines.push(...listEntries("+", diff.added, chalk.green));
-    lines.push(...listEntries("~", diff.changed, chalk.yellow));
+    const judged = { violations: result.violations, chalk, columns, mode: result.mode };
+    lines.push(...listEntries("-", diff.removed, chalk.red, judged));
+    lines.push(...listEntries("+", diff.added, chalk.green, judged));
+    lines.push(...listEntries("~", diff.changed, chalk.yellow, judged));
   } else if (result.probes.some((p) => p.after !== undefined)) {
     lines.push(`  ${chalk.bold("what changed")} nothing`);
   }
   for (const check of result.checks) {
     if (check.phase === "after")
-      lines.push(`  ${chalk.bold("verify".padEnd(12))} ${renderCheck(check, chalk)}`);
+      wrapped(`  ${chalk.bold("verify".padEnd(12))} `, renderCheck(check, chalk));
   }
   for (const v of result.violations) {
-    lines.push(
-      `  ${chalk.red("✘ violated")} ${v.expectation}${v.rule ? ` (rule ${v.rule})` : ""}: ${redactText(v.message)}`,
+    wrapped(
+      `  ${chalk.red("✘ violated")} `,
+      `${v.expectation}${v.rule ? ` (rule ${v.rule})` : ""}: ${redactText(v.message)}`,
     );
   }
   if (result.rollback.attempted) {
-    lines.push(
-      `  ${chalk.bold("rollback")} ${result.rollback.succeeded ? chalk.green("restored") : chalk.red("did not restore")}: ${result.rollback.detail ?? ""}`,
+    wrapped(
+      `  ${chalk.bold("rollback")} `,
+      `${result.rollback.succeeded ? chalk.green("restored") : chalk.red("did not restore")}: ${result.rollback.detail ?? ""}`,
     );
   }
   if (result.rollback.entries && !result.rollback.attempted && result.rollback.detail) {
-    lines.push(`  ${chalk.bold("rollback")} ${chalk.red("not done")}: ${result.rollback.detail}`);
+    wrapped(`  ${chalk.bold("rollback")} `, `${chalk.red("not done")}: ${result.rollback.detail}`);
   }
   lines.push(...renderRollbackEntries(result, chalk));
   const ok = result.exitCode === 0;
   const label = ok ? chalk.green(result.outcome) : chalk.red.bold(result.outcome);
-  lines.push(`preflight: ${label} (exit ${result.exitCode}) — ${redactText(result.message)}`);
-  if (result.hint) lines.push(`  what to do: ${redactText(result.hint)}`);
+  wrapped("preflight: ", `${label} (exit ${result.exitCode}) — ${redactText(result.message)}`);
+  if (result.hint) wrapped("  what to do: ", redactText(result.hint));
   // A last pass over everything shown: targets, check output and probe errors can carry secrets.
   return redactText(lines.join("\n"));
 }
@@ -108,21 +123,51 @@ function renderCheck(check: RunResult["checks"][number], chalk: ChalkInstance): 
   return `${mark} ${check.name}${check.detail ? chalk.dim(` — ${check.detail}`) : ""}`;
 }
 
+/**
+ * The entries of one kind of change, each marked allowed or with the expectation it
+ * violates; a changed entry shows each changed field as before → after.
+ */
 function listEntries(
   mark: string,
   entries: readonly (DiffEntry | ChangedEntry)[],
   paint: (s: string) => string,
+  judged: {
+    violations: readonly Violation[];
+    chalk: ChalkInstance;
+    columns: number | undefined;
+    mode: RunResult["mode"];
+  },
 ): string[] {
-  const shown = entries.slice(0, MAX_LISTED).map((e) => {
-    const text =
-      "entry" in e
-        ? describeEntry(e.entry)
-        : `${describeEntry(e.key)} fields ${e.fields.join(", ")}`;
-    return `    ${paint(mark)} ${e.state}: ${redactText(text)}`;
+  const { chalk, columns } = judged;
+  const shown = entries.slice(0, MAX_LISTED).flatMap((e) => {
+    const broken = judged.violations.filter((v) => v.entries.some((o) => sameEntry(o, e)));
+    const verdict =
+      broken.length > 0
+        ? chalk.red(`✘ violates ${[...new Set(broken.map((v) => v.expectation))].join(", ")}`)
+        : chalk.green("✔ allowed");
+    const text = "entry" in e ? describeEntry(e.entry) : describeEntry(e.key);
+    const lines = [hangingIndent(`    ${paint(mark)} `, `${verdict} ${e.state}: ${text}`, columns)];
+    if (!("entry" in e)) {
+      for (const field of e.fields) {
+        const [before, after] = [e.before, e.after].map(
+          (side) => JSON.stringify(redactDeep({ [field]: side[field] })[field]) ?? "(none)",
+        );
+        lines.push(hangingIndent(`        ${field}: `, `${before} → ${after}`, columns));
+      }
+    }
+    return lines.map(redactText);
   });
-  if (entries.length > MAX_LISTED)
-    shown.push(`    … and ${entries.length - MAX_LISTED} more (see --report)`);
+  if (entries.length > MAX_LISTED) {
+    shown.push(
+      `    … and ${entries.length - MAX_LISTED} more (${judged.mode === "run" ? "the audit record lists them all: preflight audit list --json" : "--json lists them all"})`,
+    );
+  }
   return shown;
+}
+
+/** The same entry of the same state: compared by its key, as the diff identified it. */
+function sameEntry(a: DiffEntry | ChangedEntry, b: DiffEntry | ChangedEntry): boolean {
+  return a === b || (a.state === b.state && canonicalJson(a.key) === canonicalJson(b.key));
 }
 
 function displayPath(file: string, cwd: string | undefined): string {

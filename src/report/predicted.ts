@@ -43,7 +43,9 @@ export function renderPredicted(result: RunResult, chalk: ChalkInstance): string
         lines.push(`${INDENT}${paint(mark)} ${describeEntry(entry, false)}`);
       }
       if (entries.length > MAX_LISTED)
-        lines.push(`${INDENT}… and ${entries.length - MAX_LISTED} more (see --report)`);
+        lines.push(
+          `${INDENT}… and ${entries.length - MAX_LISTED} more (preflight plan --json lists them all)`,
+        );
     };
     list("-", chalk.red, change.removed);
     list("+", chalk.green, change.added);
@@ -70,6 +72,6 @@ export function renderRollbackEntries(result: RunResult, chalk: ChalkInstance): 
     return `    ${mark} ${e.action}: ${e.change} ${describeEntry(e.entry)}`;
   });
   if (entries.length > MAX_LISTED)
-    lines.push(`    … and ${entries.length - MAX_LISTED} more (see --report)`);
+    lines.push(`    … and ${entries.length - MAX_LISTED} more (the audit record lists them all)`);
   return lines.map(redactText);
 }

@@ -109,7 +109,7 @@ async function run(argv: string[], setup: Setup = {}) {
         return setup.answer ?? false;
       },
     },
-    presenter: { showPlan: async () => {}, progress: () => {} },
+    presenter: { showPlan: async () => {}, progress: () => {}, step: () => () => {} },
     audit: { ensureWritable: () => {}, append: () => {} },
     now: () => new Date("2026-11-21T10:00:00Z"),
     // No program is found on disk: every command is judged by the name typed.

@@ -2,7 +2,7 @@
 import { runOneCheck } from "../checks/run-checks.js";
 import type { CheckSpec } from "../policy/types.js";
 import type { Guard } from "./guards.js";
-import type { ProcessRunner } from "./ports.js";
+import type { AnnounceStep, ProcessRunner } from "./ports.js";
 import type { CheckResult } from "./result.js";
 
 export async function runChecks(
@@ -14,6 +14,8 @@ export async function runChecks(
     now?: () => Date;
     /** Which list: the pre-checks (default) or the checks run after the command. */
     phase?: "before" | "after";
+    /** Shows each check as it runs (the terminal's progress line). */
+    step?: AnnounceStep;
   },
 ): Promise<CheckResult[]> {
   const phase = options.phase ?? "before";
@@ -26,13 +28,14 @@ export async function runChecks(
         results.push({ ...id, status: "skipped", detail: "not run by plan: not marked read-only" });
         continue;
       }
+      const done = options.step?.(`check '${spec.name}'`, spec.timeoutMs + spec.retryForMs);
       const { status, detail, value } = await runOneCheck(spec, {
         runner: options.runner,
         lookup: guard.lookup,
         env: guard.vars,
         cwd: options.cwd,
         now: options.now ?? (() => new Date()),
-      });
+      }).finally(done);
       results.push({ ...id, status, detail, ...(value !== undefined && { value }) });
     }
   }

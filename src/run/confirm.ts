@@ -32,28 +32,31 @@ export async function obtainConfirmation(input: {
   prompter: Prompter;
 }): Promise<ConfirmationResult> {
   let reason = input.reason?.trim() || null;
-  if (input.requireReason && !reason) {
-    if (!input.interactive) {
-      return {
-        ok: false,
-        method: "none",
-        reason,
-        message: `rule ${input.reasonRuleIds.join(", ")} requires a reason`,
-        hint: `re-run with --reason "why this is being done"`,
-      };
-    }
-    reason = (await input.prompter.askReason())?.trim() || null;
-    if (!reason) {
-      return {
-        ok: false,
-        method: "none",
-        reason,
-        message: "no reason given, so nothing was run",
-        hint: `give one with --reason "…"`,
-      };
-    }
+  const reasonMissing = input.requireReason && !reason;
+  if (reasonMissing && !input.interactive) {
+    return {
+      ok: false,
+      method: "none",
+      reason,
+      message: `rule ${input.reasonRuleIds.join(", ")} requires a reason`,
+      hint: `re-run with --reason "why this is being done"`,
+    };
   }
-  if (!input.needed) return { ok: true, method: "none", reason };
+  // The reason is asked last, after the environment's name: asked first, the habit of typing
+  // "production" at preflight's first prompt recorded it as the reason.
+  const withReason = async (method: "typed" | "flag" | "none"): Promise<ConfirmationResult> => {
+    if (!reasonMissing) return { ok: true, method, reason };
+    reason = (await input.prompter.askReason())?.trim() || null;
+    if (reason) return { ok: true, method, reason };
+    return {
+      ok: false,
+      method,
+      reason,
+      message: "no reason given, so nothing was run",
+      hint: `give one with --reason "…"`,
+    };
+  };
+  if (!input.needed) return withReason("none");
 
   if (
     !input.environment.known &&
@@ -74,8 +77,7 @@ export async function obtainConfirmation(input: {
   }
   const expected = input.environment.name;
   if (input.confirmFlag !== undefined) {
-    if (expected !== "" && input.confirmFlag === expected)
-      return { ok: true, method: "flag", reason };
+    if (expected !== "" && input.confirmFlag === expected) return withReason("flag");
     return {
       ok: false,
       method: "flag",
@@ -96,7 +98,7 @@ export async function obtainConfirmation(input: {
     };
   }
   const typed = await input.prompter.typeEnvironmentName(expected);
-  if (expected !== "" && typed === expected) return { ok: true, method: "typed", reason };
+  if (expected !== "" && typed === expected) return withReason("typed");
   return {
     ok: false,
     method: "typed",

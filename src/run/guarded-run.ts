@@ -73,20 +73,25 @@ export async function runGuarded(
       result.expected.push({ rule: g.rule.id, text: `check '${check.name}' passes afterwards` });
   }
 
-  if (guards.some((g) => g.rule.checks.length > 0)) ports.presenter.progress("running checks");
   result.checks = await runChecks(guards, {
     runner: ports.runner,
     cwd,
     readOnlyOnly,
     now: ports.now,
+    step: ports.presenter.step,
   });
   const failed = result.checks.filter((c) => c.status === "fail");
 
   let before: SnapshotSet = { snapshots: [], failures: [], skipped: [] };
   if (failed.length === 0) {
-    if (guards.some((g) => g.rule.state.length > 0))
-      ports.presenter.progress("taking the before-snapshot");
-    before = await takeSnapshots(guards, { runner: ports.runner, cwd, readOnlyOnly, ...access });
+    before = await takeSnapshots(guards, {
+      runner: ports.runner,
+      cwd,
+      readOnlyOnly,
+      ...access,
+      step: ports.presenter.step,
+      when: "before",
+    });
     result.probes = [
       ...before.snapshots.map((s) => ({ name: s.state, rule: s.rule, before: s.entries.length })),
       ...before.failures.map((f) => ({ name: f.name, rule: f.rule, problem: f.problem })),
@@ -183,7 +188,7 @@ export async function runGuarded(
     return finish(
       "internal-error",
       `${describeExit(exit)}, but preflight failed while verifying it (${(error as Error).message}); the change is unverified`,
-      "check the state by hand; this is a bug in preflight, please report it with the report file",
+      `check the state by hand; this is a bug in preflight, please report it with this output${input.options.report ? ` and ${input.options.report}` : ""}`,
     );
   }
 }
@@ -207,7 +212,6 @@ async function verifyAfterRun(
   const hasVerify = guards.some((g) => (g.rule.verify ?? []).length > 0);
   if (!hasState && !hasVerify) return finish(commandOutcome, note);
 
-  if (hasState) ports.presenter.progress("taking the after-snapshot");
   const cwd = run.input.context.cwd;
   const access = {
     ...(ports.aws && { aws: ports.aws }),
@@ -218,6 +222,8 @@ async function verifyAfterRun(
     cwd,
     readOnlyOnly: false,
     ...access,
+    step: ports.presenter.step,
+    when: "after",
   });
   for (const probe of result.probes) {
     const snapshot = after.snapshots.find((s) => s.rule === probe.rule && s.state === probe.name);
@@ -227,8 +233,12 @@ async function verifyAfterRun(
   }
   const verification = verifyGuards(guards, run.expectations, before, after);
   if (hasVerify) {
-    ports.presenter.progress("running the checks after the command");
-    const checked = await runVerifyChecks(guards, { runner: ports.runner, cwd, now: ports.now });
+    const checked = await runVerifyChecks(guards, {
+      runner: ports.runner,
+      cwd,
+      now: ports.now,
+      step: ports.presenter.step,
+    });
     result.checks.push(...checked.results);
     verification.violations.push(...checked.violations);
     for (const guard of checked.failedGuards)
@@ -305,9 +315,9 @@ async function verifyAfterRun(
     verification.violations.every((v) => v.expectation === "state.unverified")
       ? "check the state by hand: preflight could not see it after the command ran"
       : verification.violations.every((v) => v.expectation === "verify")
-        ? "the command ran, but the checks after it failed (listed above and in the report): find out why before anything else runs"
+        ? "the command ran, but the checks after it failed (listed above): find out why before anything else runs"
         : rollback.commands && rollback.commands.length > 0
           ? `to undo what should not have changed, run:\n    ${rollback.commands.join("\n    ")}`
-          : "restore the entries listed in the report by hand; the report and the audit log list exactly what changed",
+          : `restore the entries marked ✘ above by hand; ${run.input.options.report ? `${run.input.options.report} and the audit log list` : "the audit log (preflight audit list --json) lists"} exactly what changed`,
   );
 }

@@ -103,9 +103,12 @@ function ports(w: World, answers: (string | undefined)[] = []): RunPorts {
         w.prompts.push(expected);
         return answers.shift();
       },
-      askReason: async () => answers.shift(),
+      askReason: async () => {
+        w.prompts.push("(reason)");
+        return answers.shift();
+      },
     },
-    presenter: { showPlan: async () => {}, progress: () => {} },
+    presenter: { showPlan: async () => {}, progress: () => {}, step: () => () => {} },
     audit: {
       ensureWritable: () => {
         if (w.auditBroken) throw new Error("EACCES");
@@ -397,6 +400,34 @@ describe("guardedRun", () => {
     );
     expect(given.outcome).toBe("ok");
     expect(w.audit.at(-1)).toMatchObject({ reason: "INC-42 cleanup" });
+  });
+
+  it("on a terminal, asks for the environment's name first, then the reason", async () => {
+    const text = POLICY.replace(
+      "    decision: { production: confirm",
+      "    require-reason: true\n    decision: { production: confirm",
+    );
+    const w = world();
+    const result = await run(
+      w,
+      destroyStaging,
+      {},
+      { policyText: text, context: { interactive: true }, answers: ["staging", "INC-7"] },
+    );
+    expect(w.prompts).toEqual(["staging", "(reason)"]);
+    expect(result).toMatchObject({ outcome: "ok", reason: "INC-7" });
+
+    const mistyped = world();
+    const refused = await run(
+      mistyped,
+      destroyStaging,
+      {},
+      { policyText: text, context: { interactive: true }, answers: ["production", "INC-7"] },
+    );
+    // A wrong name ends it there: no reason is asked for a run that will not happen.
+    expect(mistyped.prompts).toEqual(["staging"]);
+    expect(refused.outcome).toBe("confirmation-required");
+    expect(mistyped.ran).toEqual([]);
   });
 
   it("never writes a secret from the command into the audit record", async () => {

@@ -39,6 +39,7 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
     evaluation = evaluate(await lookUpAccounts(accountRequests, ports.aws));
   }
   const result = initialResult(input, evaluation, started);
+  ports.watch?.(result);
   const finish = (outcome: Outcome, message: string, hint?: string) =>
     finishRun(result, { outcome, message, hint, input, ports, started });
 

@@ -12,6 +12,7 @@ export type Outcome =
   | "verification-failed-restored"
   | "verification-failed"
   | "internal-error"
+  | "interrupted"
   | "command-failed";
 
 export const EXIT_CODES: Record<Exclude<Outcome, "command-failed">, number> = {
@@ -25,6 +26,10 @@ export const EXIT_CODES: Record<Exclude<Outcome, "command-failed">, number> = {
   "verification-failed-restored": 69,
   "verification-failed": 70,
   "internal-error": 71,
+  // preflight itself was stopped (Ctrl-C, SIGTERM) before the command started: the shell's
+  // 128+N for signal N, as for a command killed by one. 130 is Ctrl-C; the run sets 143 for
+  // SIGTERM and 129 for SIGHUP (src/run/interrupted.ts).
+  interrupted: 130,
 };
 
 /** The exit code of an outcome; a failed command passes its own status through. */

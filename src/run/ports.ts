@@ -48,11 +48,19 @@ export interface Prompter {
   confirmRollback?(summary: string): Promise<boolean>;
 }
 
+/** Something that may take a while starts: what runs and its time limit; call the result when it ends. */
+export type AnnounceStep = (what: string, limitMs: number) => () => void;
+
 export interface Presenter {
   /** Shows the plan (banner, command, rules, checks, expected change) before confirmation. */
   showPlan(result: RunResult): Promise<void>;
-  /** A progress line ("running checks…"). */
+  /** A progress line ("taking the before-snapshot"). */
   progress(message: string): void;
+  /**
+   * Something that may take a while starts (a check, a probe): what runs and its time limit.
+   * Returns the function that ends it. On a terminal one line shows it with the time elapsed.
+   */
+  step: AnnounceStep;
 }
 
 export interface AuditSink {
@@ -78,6 +86,11 @@ export interface RunPorts {
   presenter: Presenter;
   audit: AuditSink;
   now: () => Date;
+  /**
+   * Called once the command is evaluated, with the result the lifecycle fills in as it goes:
+   * what the edge records when a signal stops preflight before the command starts.
+   */
+  watch?: (result: RunResult) => void;
   /** AWS SDK clients (loaded on first use) for rules that read the account or security groups. */
   aws?: AwsClients;
   /** Finds the real file a program word runs (`k` → /usr/local/bin/kubectl). */
@@ -88,6 +101,8 @@ export interface RunOptions {
   env?: string;
   confirm?: string;
   reason?: string;
+  /** `--report FILE`: hints point at it only when it is written. */
+  report?: string;
 }
 
 export interface RunInput {

@@ -230,7 +230,7 @@ async function askFirst(
   options: RestoreOptions,
 ): Promise<string | undefined> {
   if (!options.interactive || !options.prompter.confirmRollback) {
-    return "the rule says to ask before rolling back (rollback: prompt), and there is no terminal to ask on; the commands that would undo it are in the report";
+    return "the rule says to ask before rolling back (rollback: prompt), and there is no terminal to ask on; the commands that would undo it are in the audit record";
   }
   const rows = jobs.flatMap((j) =>
     [...j.pending.values()].map((e) => `  ${UNDO_VERB[e.change]} ${describeEntry(e.entry)}`),

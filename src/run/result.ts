@@ -110,6 +110,8 @@ export interface RunResult {
   policy: { files: string[]; sha256: string } | null;
   startedAt: string;
   durationMs: number;
+  /** Set when a signal (Ctrl-C) stopped preflight before the command started: which, and during what. */
+  interruption?: { signal: string; during: string };
   /** Not in the report: set when the audit record could not be written, so the edge prints it. */
   auditFailure?: { error: string; record: Record<string, unknown> };
 }

@@ -4,7 +4,7 @@ import type { Snapshot } from "../diff/types.js";
 import { stateKind } from "../state/registry.js";
 import { ProbeError } from "../state/types.js";
 import type { Guard } from "./guards.js";
-import type { ProcessRunner } from "./ports.js";
+import type { AnnounceStep, ProcessRunner } from "./ports.js";
 
 export interface ProbeFailure {
   name: string;
@@ -44,6 +44,10 @@ export async function takeSnapshots(
     readOnlyOnly: boolean;
     aws?: AwsClients;
     home?: string;
+    /** Shows each probe as it runs (the terminal's progress line). */
+    step?: AnnounceStep;
+    /** "before" or "after", in the progress line. */
+    when?: string;
   },
 ): Promise<SnapshotSet> {
   const result: SnapshotSet = { snapshots: [], failures: [], skipped: [] };
@@ -54,8 +58,14 @@ export async function takeSnapshots(
         result.skipped.push(id);
         continue;
       }
+      const done = options.step?.(
+        `${options.when ?? ""}${options.when ? " " : ""}snapshot '${spec.name}'`,
+        spec.timeoutMs,
+      );
       try {
-        const entries = await stateKind(spec).snapshot(spec, probeContext(guard, options));
+        const entries = await stateKind(spec)
+          .snapshot(spec, probeContext(guard, options))
+          .finally(done);
         result.snapshots.push({ state: spec.name, rule: guard.rule.id, key: spec.key, entries });
       } catch (error) {
         const problem =

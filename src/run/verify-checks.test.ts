@@ -45,7 +45,7 @@ function world(served: () => string) {
       },
     },
     prompter: { typeEnvironmentName: async () => undefined, askReason: async () => undefined },
-    presenter: { showPlan: async () => {}, progress: () => {} },
+    presenter: { showPlan: async () => {}, progress: () => {}, step: () => () => {} },
     audit: { ensureWritable: () => {}, append: (r) => void audit.push(r) },
     now: () => new Date("2026-11-21T10:00:00Z"),
     // No program is found on disk: every command is judged by the name typed.

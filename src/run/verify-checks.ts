@@ -6,12 +6,12 @@
 import type { Violation } from "../diff/types.js";
 import { runChecks } from "./checks.js";
 import type { Guard } from "./guards.js";
-import type { ProcessRunner } from "./ports.js";
+import type { AnnounceStep, ProcessRunner } from "./ports.js";
 import type { CheckResult } from "./result.js";
 
 export async function runVerifyChecks(
   guards: readonly Guard[],
-  options: { runner: ProcessRunner; cwd: string; now: () => Date },
+  options: { runner: ProcessRunner; cwd: string; now: () => Date; step?: AnnounceStep },
 ): Promise<{ results: CheckResult[]; violations: Violation[]; failedGuards: Guard[] }> {
   const results = await runChecks(guards, { ...options, readOnlyOnly: false, phase: "after" });
   const failed = results.filter((r) => r.status === "fail");
