@@ -10,7 +10,7 @@ import { describeEntry } from "./entry-text.js";
 import { renderPredicted, renderRollbackEntries } from "./predicted.js";
 import { describeProgram } from "./program-text.js";
 import { redactArgv, redactDeep, redactText } from "./redact.js";
-import { hangingIndent } from "./wrap.js";
+import { hangingIndent, NARROW } from "./wrap.js";
 
 const MAX_LISTED = 20;
 
@@ -26,8 +26,12 @@ export function renderPlan(
 ): string {
   const lines: string[] = [];
   if (result.environment) lines.push(renderBanner(result.environment, chalk, columns));
+  // On a narrow terminal the label column would leave too little room for the values.
+  const narrow = columns !== undefined && columns < NARROW;
   const row = (label: string, value: string) =>
-    lines.push(hangingIndent(`  ${chalk.bold(label.padEnd(12))} `, value, columns));
+    lines.push(
+      hangingIndent(`  ${chalk.bold(narrow ? label : label.padEnd(12))} `, value, columns),
+    );
   const shown = formatArgv(redactArgv(result.command));
   row("command", shown);
   for (const argv of result.normalised) {

@@ -83,14 +83,22 @@ describe("a signal to preflight off a terminal (CI, docker stop)", () => {
     );
     mkdirSync(ws.path("box"));
     // cleanup starts a child that would create box/late two seconds later.
-    ws.installScript("cleanup", '#!/bin/sh\nsh -c "sleep 2; touch box/late" &\nwait\n');
+    ws.installScript(
+      "cleanup",
+      '#!/bin/sh\nsh -c "sleep 2; touch box/late" &\ntouch started\nwait\n',
+    );
 
     const running = ws.start(
       ["--policy", policy, "--confirm", "unknown", "--report", ws.reportFile, "--", "cleanup"],
       // As under CI or `docker stop`: no controlling terminal, whatever runs these tests.
       { noTerminal: true },
     );
-    await sleep(700);
+    // Once the command runs (a loaded machine may take seconds to get there).
+    const deadline = Date.now() + 10_000;
+    while (!existsSync(ws.path("started"))) {
+      if (Date.now() > deadline) throw new Error("cleanup never started");
+      await sleep(25);
+    }
     running.child.kill("SIGTERM");
     const result = await running.done;
     await sleep(2_500);
@@ -132,13 +140,23 @@ describe("a signal before the command starts", () => {
     running.child.kill("SIGTERM");
     const result = await running.done;
 
-    expect(result.exitCode).toBe(71);
-    expect(result.stderr).toContain("stopped by SIGTERM before the command started");
+    // The shell's 128+15, as for a command stopped by SIGTERM; the outcome says it was preflight.
+    expect(result.exitCode).toBe(143);
+    expect(result.stderr).toContain(
+      "preflight was stopped by SIGTERM while running the check 'a slow check'; the command did not run",
+    );
     expect(ws.flyRan("destroy-pipeline")).toBe(false);
-    expect(ws.readReport()).toMatchObject({ outcome: "internal-error", commandExitCode: null });
+    expect(ws.readReport()).toMatchObject({
+      outcome: "interrupted",
+      exitCode: 143,
+      commandExitCode: null,
+      rules: ["slow"],
+    });
     expect(ws.auditRecords().at(-1)).toMatchObject({
-      outcome: "internal-error",
+      outcome: "interrupted",
       command: DESTROY_MAIN,
+      rules: ["slow"],
+      interruption: { signal: "SIGTERM", during: "running the check 'a slow check'" },
     });
   });
 });

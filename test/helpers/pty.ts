@@ -1,6 +1,6 @@
 /**
- * Runs preflight on a real pseudo-terminal (python3's pty module, via pty-run.py) so the typed
- * confirmation prompt is exercised as an operator sees it.
+ * Runs preflight on a real pseudo-terminal (python3's pty module, via pty-run.py) so prompts,
+ * Ctrl-C and the terminal's width are exercised as an operator meets them.
  */
 import { spawn } from "node:child_process";
 import { join } from "node:path";
@@ -14,28 +14,49 @@ export interface PtyResult {
   output: string;
 }
 
+/** Once `when` shows on the terminal (after the previous step's), type `send`. */
+export interface PtyStep {
+  when: string;
+  send: string;
+}
+
+/** Typing an answer and Enter once `prompt` shows. */
+export const answer = (prompt: string, text: string): PtyStep => ({
+  when: prompt,
+  send: `${text}\r`,
+});
+
+/** Pressing Ctrl-C once `text` shows. */
+export const ctrlC = (text: string): PtyStep => ({ when: text, send: "\x03" });
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching terminal escapes is the point
 const ANSI = /\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[=>]/g;
 
-/** Runs `preflight ARGS` on a pty, types `answer` once `prompt` shows, and returns the output. */
+/** Runs `preflight ARGS` on a pty `columns` wide (120), takes the steps in order, returns the output. */
 export function runOnPty(
   args: readonly string[],
   options: {
     cwd: string;
     env: Record<string, string | undefined>;
-    prompt: string;
-    answer: string;
+    steps?: PtyStep[];
+    /** Shorthand for one step: type `answer` once `prompt` shows. */
+    prompt?: string;
+    answer?: string;
+    columns?: number;
     timeoutSeconds?: number;
   },
 ): Promise<PtyResult> {
-  const timeout = String(options.timeoutSeconds ?? 15);
+  const steps = [...(options.steps ?? [])];
+  if (options.prompt !== undefined) steps.unshift(answer(options.prompt, options.answer ?? ""));
   const child = spawn(
     "python3",
     [
       PTY_RUN,
-      options.prompt,
-      options.answer,
-      timeout,
+      "--cols",
+      String(options.columns ?? 120),
+      "--timeout",
+      String(options.timeoutSeconds ?? 15),
+      ...steps.flatMap((s) => ["--on", s.when, s.send]),
       "--",
       process.execPath,
       PREFLIGHT_BIN,
