@@ -13,6 +13,7 @@ import { UsageError } from "../errors.js";
 import { createAuditSink } from "../io/audit-sink.js";
 import { chalkFor } from "../io/presenter.js";
 import { createProcessRunner } from "../io/process-runner.js";
+import { createStepAnnouncer } from "../io/progress-line.js";
 import { createTerminalPrompter } from "../io/prompter.js";
 import { loadPolicy } from "../policy/load.js";
 import { closest } from "../policy/suggest.js";
@@ -62,6 +63,10 @@ export async function procedureCommand(
   const chalk = await chalkFor(color);
   const auditFile = resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd);
   const quiet = options.json;
+  const announce = createStepAnnouncer({
+    write: ctx.stderr,
+    columns: ctx.columns ?? (() => undefined),
+  });
   const ports: ProcedurePorts = {
     runner: createProcessRunner({ onTerminal: ctx.terminal, notice: ctx.stderr }),
     prompter: createTerminalPrompter(),
@@ -69,11 +74,12 @@ export async function procedureCommand(
       async showPlan(plan) {
         if (quiet) return;
         const { renderProcedurePlan } = await import("../report/procedure-human.js");
-        ctx.stderr(`${renderProcedurePlan(plan, chalk)}\n`);
+        ctx.stderr(`${renderProcedurePlan(plan, chalk, ctx.columns?.())}\n`);
       },
       progress(message) {
         if (!quiet) ctx.stderr(`preflight: ${message}\n`);
       },
+      step: (what, limitMs) => (quiet ? () => {} : announce(what, limitMs)),
     },
     audit: createAuditSink(auditFile),
     progress: createProgressStore(progressFile(auditFile, procedure.name)),

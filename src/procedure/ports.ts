@@ -1,6 +1,6 @@
 /** What a procedure needs from the outside world, passed in so every branch can be tested. */
 import type { Policy, Procedure } from "../policy/types.js";
-import type { AuditSink, ProcessRunner, Prompter, RunContext } from "../run/ports.js";
+import type { AnnounceStep, AuditSink, ProcessRunner, Prompter, RunContext } from "../run/ports.js";
 import type { ProgressStore } from "./progress.js";
 import type { ProcedurePlan } from "./result.js";
 
@@ -14,6 +14,8 @@ export interface ProcedurePresenter {
   showPlan(plan: ProcedurePlan): Promise<void>;
   /** A step starting or ending, or progress within one. */
   progress(message: string): void;
+  /** A check or snapshot starts: what runs and its time limit (the terminal's progress line). */
+  step?: AnnounceStep;
 }
 
 export interface ProcedurePorts {

@@ -53,11 +53,12 @@ export async function runStep(
   };
   const { cwd } = options;
   const runner = ports.runner;
+  const announce = ports.presenter.step ? { step: ports.presenter.step } : {};
   ports.presenter.progress(`step ${index + 1}/${total}: ${step.name}`);
 
   const guard = stepGuard(prepared, index, step.checks);
   if (step.checks.length > 0) {
-    result.checks = await runChecks([guard], { runner, cwd, readOnlyOnly: false });
+    result.checks = await runChecks([guard], { runner, cwd, readOnlyOnly: false, ...announce });
     const failed = result.checks.filter((c) => c.status === "fail");
     if (failed.length > 0) {
       return fail(
@@ -74,7 +75,13 @@ export async function runStep(
     if (!(error instanceof TemplateError)) throw error;
     return fail("usage-error", `its expectations need {${error.missing}}, which has no value`);
   }
-  const before = await takeSnapshots([guard], { runner, cwd, readOnlyOnly: false });
+  const before = await takeSnapshots([guard], {
+    runner,
+    cwd,
+    readOnlyOnly: false,
+    ...announce,
+    when: "before",
+  });
   if (before.failures.length > 0) {
     return fail(
       "internal-error",
@@ -101,7 +108,13 @@ export async function runStep(
   const commandSucceeded = argv !== undefined;
 
   if (step.state.length > 0) {
-    const after = await takeSnapshots([guard], { runner, cwd, readOnlyOnly: false });
+    const after = await takeSnapshots([guard], {
+      runner,
+      cwd,
+      readOnlyOnly: false,
+      ...announce,
+      when: "after",
+    });
     const map = new Map(expectations ? [[guard, expectations] as const] : []);
     const verification = verifyGuards([guard], map, before, after);
     result.diff = verification.diff;
@@ -121,6 +134,7 @@ export async function runStep(
       runner,
       cwd,
       readOnlyOnly: false,
+      ...announce,
     });
     const failed = result.verify.filter((c) => c.status === "fail");
     if (failed.length > 0) {

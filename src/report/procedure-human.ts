@@ -6,8 +6,12 @@ import { renderBanner } from "./banner.js";
 import { redactText } from "./redact.js";
 
 /** Every step with its checks, command, verification and undo; done steps are marked. */
-export function renderProcedurePlan(plan: ProcedurePlan, chalk: ChalkInstance): string {
-  const lines = [renderBanner(plan.environment, chalk)];
+export function renderProcedurePlan(
+  plan: ProcedurePlan,
+  chalk: ChalkInstance,
+  columns?: number,
+): string {
+  const lines = [renderBanner(plan.environment, chalk, columns)];
   const title = plan.undoing ? "undo of procedure" : "procedure";
   lines.push(
     `  ${chalk.bold(title)} ${plan.procedure}${plan.description ? ` — ${plan.description}` : ""}`,
