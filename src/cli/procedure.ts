@@ -4,6 +4,7 @@
  * writes the report; the procedure's audit records are written as it goes.
  */
 import { randomUUID } from "node:crypto";
+import { writeFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
 import { resolve } from "node:path";
 import { resolveAuditLogPath } from "../audit/path.js";
@@ -24,6 +25,8 @@ import { toProcedureReport } from "../procedure/records.js";
 import type { ProcedureResult } from "../procedure/result.js";
 import { ensureReportWritable } from "../report/write-report.js";
 import type { CliContext } from "./context.js";
+import type { Interruptions } from "./interruption.js";
+import { watchProcedure } from "./procedure-watch.js";
 
 export interface ProcedureCommandOptions {
   verb: "list" | "show" | "plan" | "run" | "undo";
@@ -67,27 +70,49 @@ export async function procedureCommand(
     write: ctx.stderr,
     columns: ctx.columns ?? (() => undefined),
   });
-  const ports: ProcedurePorts = {
-    runner: createProcessRunner({ onTerminal: ctx.terminal, notice: ctx.stderr }),
-    prompter: createTerminalPrompter(),
-    presenter: {
-      async showPlan(plan) {
-        if (quiet) return;
-        const { renderProcedurePlan } = await import("../report/procedure-human.js");
-        ctx.stderr(`${renderProcedurePlan(plan, chalk, ctx.columns?.())}\n`);
-      },
-      progress(message) {
-        if (!quiet) ctx.stderr(`preflight: ${message}\n`);
-      },
-      step: (what, limitMs) => (quiet ? () => {} : announce(what, limitMs)),
-    },
-    audit: createAuditSink(auditFile),
-    progress: createProgressStore(progressFile(auditFile, procedure.name)),
-    now: () => new Date(),
-    newRunId: randomUUID,
-    pid: process.pid,
-    isRunning,
+  const context = {
+    cwd: ctx.cwd,
+    env: ctx.env,
+    user: currentUser(ctx.env),
+    host: hostname(),
+    interactive: ctx.interactive,
+    ci: Boolean(ctx.env.CI),
   };
+  const { renderProcedureOutcome } = await import("../report/procedure-human.js");
+  const render = (result: ProcedureResult) => renderProcedureOutcome(result, chalk);
+  const ports: ProcedurePorts & { readonly interruptions?: Interruptions } = watchProcedure(
+    {
+      runner: createProcessRunner({ onTerminal: ctx.terminal, notice: ctx.stderr }),
+      prompter: createTerminalPrompter({
+        onCtrlC: () => ports.interruptions?.interrupt("SIGINT"),
+      }),
+      presenter: {
+        async showPlan(plan) {
+          if (quiet) return;
+          const { renderProcedurePlan } = await import("../report/procedure-human.js");
+          ctx.stderr(`${renderProcedurePlan(plan, chalk, ctx.columns?.())}\n`);
+        },
+        progress(message) {
+          if (!quiet) ctx.stderr(`preflight: ${message}\n`);
+        },
+        step: (what, limitMs) => (quiet ? () => {} : announce(what, limitMs)),
+      },
+      audit: createAuditSink(auditFile),
+      progress: createProgressStore(progressFile(auditFile, procedure.name)),
+      now: () => new Date(),
+      newRunId: randomUUID,
+      pid: process.pid,
+      isRunning,
+    },
+    {
+      context,
+      resumeCommand: commandLine("run --resume", procedure.name, options),
+      onStop: (stopped) => {
+        // A signal handler cannot hand an exit code back to src/index.ts.
+        process.exit(reportProcedure(stopped, options, ctx, render));
+      },
+    },
+  );
   const input: ProcedureInput = {
     mode: options.verb,
     policy,
@@ -100,14 +125,7 @@ export async function procedureCommand(
       resume: options.resume,
       restart: options.restart,
     },
-    context: {
-      cwd: ctx.cwd,
-      env: ctx.env,
-      user: currentUser(ctx.env),
-      host: hostname(),
-      interactive: ctx.interactive,
-      ci: Boolean(ctx.env.CI),
-    },
+    context,
     commandFor: (verb) => commandLine(verb, procedure.name, options),
   };
   let result: ProcedureResult;
@@ -119,6 +137,17 @@ export async function procedureCommand(
     result = await runProcedure(input, ports);
   }
 
+  ports.interruptions?.commandStarting();
+  return reportProcedure(result, options, ctx, render);
+}
+
+/** Prints the outcome (or the JSON), writes the report; returns the exit code. */
+function reportProcedure(
+  result: ProcedureResult,
+  options: ProcedureCommandOptions,
+  ctx: CliContext,
+  render: (result: ProcedureResult) => string,
+): number {
   const report = `${JSON.stringify(toProcedureReport(result), null, 2)}\n`;
   if (options.json) ctx.stdout(report);
   if (result.auditFailure) {
@@ -126,12 +155,10 @@ export async function procedureCommand(
       `preflight: WARNING: an audit record could not be written (${result.auditFailure.error}). The record:\n${JSON.stringify(result.auditFailure.record)}\n`,
     );
   }
-  if (!options.json) {
-    const { renderProcedureOutcome } = await import("../report/procedure-human.js");
-    ctx.stderr(`${renderProcedureOutcome(result, chalk)}\n`);
-  }
+  // On a terminal, a progress line may be half drawn (Ctrl-C stopped it).
+  const clear = ctx.columns?.() !== undefined ? "\r\x1b[K" : "";
+  if (!options.json) ctx.stderr(`${clear}${render(result)}\n`);
   if (options.report) {
-    const { writeFileSync } = await import("node:fs");
     try {
       writeFileSync(resolve(ctx.cwd, options.report), report);
     } catch (error) {

@@ -69,8 +69,9 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
     if (options.verb === "run") recordOrPrint(stopped, audit, runContext, ctx);
     if (options.report) writeReport(resolve(ctx.cwd, options.report), stopped, ctx.stderr);
     // A progress line may be half drawn; the terminal echoed ^C.
+    const clear = ctx.columns?.() !== undefined ? "\r\x1b[K" : "";
     ctx.stderr(
-      `\r\x1b[K\npreflight: interrupted (exit ${stopped.exitCode}) — ${stopped.message}\n`,
+      `${clear}\npreflight: interrupted (exit ${stopped.exitCode}) — ${stopped.message}\n`,
     );
     // A signal handler cannot hand an exit code back to src/index.ts: the lifecycle is still
     // awaiting a check or a prompt that will never matter now.

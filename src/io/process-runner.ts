@@ -107,11 +107,14 @@ export function createProcessRunner(options: {
           if (!finishingNoticeInstalled) {
             finishingNoticeInstalled = true;
             for (const signal of FORWARDED) {
-              process.on(signal, () =>
+              process.on(signal, () => {
+                // Between a procedure's steps the signal stops preflight (src/cli/interruption.ts),
+                // which says so itself: this notice would promise what will not happen.
+                if (process.listenerCount(signal) > 1) return;
                 options.notice(
                   `preflight: ${signal} received; finishing verification and the audit record first`,
-                ),
-              );
+                );
+              });
             }
           }
           resolve(exit);

@@ -253,6 +253,7 @@ function environmentView(env: PreparedProcedure["environment"]): ProcedureResult
 export async function startProcedure(input: ProcedureInput, ports: ProcedurePorts) {
   const started = ports.now();
   const result = newProcedureResult(input, started);
+  ports.watch?.(result);
   const finish: Finish = (outcome, message, hint) =>
     finishProcedure(result, { outcome, message, hint, input, ports, started });
   const begun = await beginProcedure(input, ports, result, finish);

@@ -2,7 +2,7 @@
 import type { Policy, Procedure } from "../policy/types.js";
 import type { AnnounceStep, AuditSink, ProcessRunner, Prompter, RunContext } from "../run/ports.js";
 import type { ProgressStore } from "./progress.js";
-import type { ProcedurePlan } from "./result.js";
+import type { ProcedurePlan, ProcedureResult } from "./result.js";
 
 export interface ProcedurePrompter extends Prompter {
   /** Asks whether to go on with the next step; false when they decline or cancel. */
@@ -30,6 +30,13 @@ export interface ProcedurePorts {
   pid: number;
   /** Whether the process that wrote a progress file is still running (same host only). */
   isRunning: (pid: number, host: string) => boolean;
+  /**
+   * Called once with the result the procedure fills in as it goes: what the edge records
+   * when a signal (Ctrl-C) stops preflight between steps.
+   */
+  watch?: (result: ProcedureResult) => void;
+  /** Called as each step begins, before its checks, when no command of the procedure runs. */
+  stepStarting?: (number: number, name: string) => void;
 }
 
 export interface ProcedureOptions {

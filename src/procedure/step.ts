@@ -54,6 +54,7 @@ export async function runStep(
   const { cwd } = options;
   const runner = ports.runner;
   const announce = ports.presenter.step ? { step: ports.presenter.step } : {};
+  ports.stepStarting?.(index + 1, step.name);
   ports.presenter.progress(`step ${index + 1}/${total}: ${step.name}`);
 
   const guard = stepGuard(prepared, index, step.checks);

@@ -4,7 +4,7 @@
  * starts exits 130 and leaves a record of how far the run got, a slow check shows what runs
  * and for how long, and the plan fits terminals 40, 60 and 120 columns wide.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { destroyPipeline, guard } from "../helpers/commands.js";
 import { answer, ctrlC, type PtyStep, runOnPty } from "../helpers/pty.js";
@@ -177,5 +177,63 @@ describe("one line per step when stderr is not a terminal", () => {
     expect(result.stderr).toContain("preflight: before snapshot 'pipelines' (time limit 1 min)…\n");
     expect(result.stderr).toContain("preflight: after snapshot 'pipelines' (time limit 1 min)…\n");
     expect(result.stderr).not.toContain("\r");
+  });
+});
+
+describe("Ctrl-C between a procedure's steps", () => {
+  it("stops it with 130 and a record of the steps done and the command that resumes it", async (t) => {
+    const ws = useWorkspace(t);
+    writeFileSync(
+      ws.path("procedure.yaml"),
+      [
+        "version: 1",
+        "environments:",
+        "  staging: { match: { target: [staging] } }",
+        "procedures:",
+        "  rotate:",
+        "    environment: { param: env }",
+        "    params:",
+        "      - { name: env }",
+        "    steps:",
+        "      - name: first",
+        "        run: [touch, one]",
+        "      - name: wait for it",
+        "        checks:",
+        "          - { name: a slow check, run: [sleep, '20'], timeout: 30 }",
+        "        run: [touch, two]",
+      ].join("\n"),
+    );
+    const args = [
+      "procedure",
+      "run",
+      "rotate",
+      "--policy",
+      "procedure.yaml",
+      "--param",
+      "env=staging",
+    ];
+
+    const result = await onTerminal(ws, args, [
+      answer("Go ahead?", "y"),
+      ctrlC("check 'a slow check'"),
+    ]);
+
+    expect(result.exitCode).toBe(130);
+    expect(existsSync(ws.path("one"))).toBe(true);
+    expect(existsSync(ws.path("two"))).toBe(false);
+    expect(result.output).not.toContain("finishing verification");
+    const resume =
+      "preflight procedure run rotate --resume --policy procedure.yaml --param env=staging";
+    expect(result.output).toContain(`what to do: to go on from there: ${resume}`);
+    expect(ws.auditRecords().at(-1)).toMatchObject({
+      kind: "procedure",
+      outcome: "interrupted",
+      exitCode: 130,
+      environment: { name: "staging" },
+      steps: [{ number: 1, name: "first", status: "verified" }],
+      message:
+        "preflight was stopped by Ctrl-C (SIGINT) while step 2 'wait for it': running the check 'a slow check'; 1 step was done",
+      next: { resume },
+    });
   });
 });
