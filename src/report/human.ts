@@ -143,8 +143,15 @@ function listEntries(
   },
 ): string[] {
   const { chalk, columns } = judged;
+  const violated = (e: DiffEntry | ChangedEntry) =>
+    judged.violations.filter((v) => v.entries.some((o) => sameEntry(o, e)));
+  // `max` lists every entry of its kind: no single one broke it. When other entries broke a
+  // per-entry expectation (only, never, none), those are the wrong ones; only when none did
+  // does each entry carry the count it is part of.
+  const isCount = (v: Violation) => v.expectation.endsWith(".max");
+  const someBrokeOne = entries.some((e) => violated(e).some((v) => !isCount(v)));
   const shown = entries.slice(0, MAX_LISTED).flatMap((e) => {
-    const broken = judged.violations.filter((v) => v.entries.some((o) => sameEntry(o, e)));
+    const broken = violated(e).filter((v) => !(someBrokeOne && isCount(v)));
     const verdict =
       broken.length > 0
         ? chalk.red(`✘ violates ${[...new Set(broken.map((v) => v.expectation))].join(", ")}`)

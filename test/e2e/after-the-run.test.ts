@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { destroyPipeline, guard } from "../helpers/commands.js";
 import { useWorkspace, type Workspace } from "../helpers/workspace.js";
 
 const POLICY = `version: 1
@@ -109,5 +110,20 @@ describe("the change after the run", () => {
       "restore the entries marked ✘ above by hand; out.json and the audit log list exactly what changed",
     );
     expect(ws.readReport(ws.path("out.json")).outcome).toBe("verification-failed");
+  });
+});
+
+describe("a removal beyond max", () => {
+  it("marks the entry the command was asked to remove allowed, and the extra one violating", async (t) => {
+    const ws = useWorkspace(t);
+
+    const result = await ws.run(
+      guard({ policy: "concourse.yaml", confirm: "staging" }, destroyPipeline("staging")),
+      { env: { FAKE_FLY_BUGGY: "1" } },
+    );
+
+    expect(result.exitCode).toBe(70);
+    expect(result.stderr).toMatch(/- ✔ allowed pipelines: \{"name":"main"/);
+    expect(result.stderr).toMatch(/- ✘ violates removed\.only pipelines: \{"name":"docs"/);
   });
 });
