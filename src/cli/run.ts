@@ -15,6 +15,7 @@ import { createTerminalPrompter } from "../io/prompter.js";
 import { loadPolicy } from "../policy/load.js";
 import { toAuditRecord, toJsonReport } from "../report/json.js";
 import { learnSecrets } from "../report/redact.js";
+import { hangingIndent } from "../report/wrap.js";
 import { ensureReportWritable, writeReport } from "../report/write-report.js";
 import { earlyResult } from "../run/early-result.js";
 import { interruptedResult } from "../run/interrupted.js";
@@ -68,10 +69,11 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
     );
     if (options.verb === "run") recordOrPrint(stopped, audit, runContext, ctx);
     if (options.report) writeReport(resolve(ctx.cwd, options.report), stopped, ctx.stderr);
-    // A progress line may be half drawn; the terminal echoed ^C.
-    const clear = ctx.columns?.() !== undefined ? "\r\x1b[K" : "";
+    // On a terminal, the progress line (and the ^C the terminal echoed on it) is cleared.
+    const columns = ctx.columns?.();
+    const line = `interrupted (exit ${stopped.exitCode}) — ${stopped.message}`;
     ctx.stderr(
-      `${clear}\npreflight: interrupted (exit ${stopped.exitCode}) — ${stopped.message}\n`,
+      `${columns !== undefined ? "\r\x1b[K" : ""}${hangingIndent("preflight: ", line, columns)}\n`,
     );
     // A signal handler cannot hand an exit code back to src/index.ts: the lifecycle is still
     // awaiting a check or a prompt that will never matter now.

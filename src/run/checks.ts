@@ -16,6 +16,8 @@ export async function runChecks(
     phase?: "before" | "after";
     /** Shows each check as it runs (the terminal's progress line). */
     step?: AnnounceStep;
+    /** Hears each result as it comes: a run stopped halfway still records the checks done. */
+    onResult?: (result: CheckResult) => void;
   },
 ): Promise<CheckResult[]> {
   const phase = options.phase ?? "before";
@@ -36,7 +38,9 @@ export async function runChecks(
         cwd: options.cwd,
         now: options.now ?? (() => new Date()),
       }).finally(done);
-      results.push({ ...id, status, detail, ...(value !== undefined && { value }) });
+      const result: CheckResult = { ...id, status, detail, ...(value !== undefined && { value }) };
+      results.push(result);
+      options.onResult?.(result);
     }
   }
   return results;

@@ -73,12 +73,14 @@ export async function runGuarded(
       result.expected.push({ rule: g.rule.id, text: `check '${check.name}' passes afterwards` });
   }
 
+  result.checks = [];
   result.checks = await runChecks(guards, {
     runner: ports.runner,
     cwd,
     readOnlyOnly,
     now: ports.now,
     step: ports.presenter.step,
+    onResult: (check) => result.checks.push(check),
   });
   const failed = result.checks.filter((c) => c.status === "fail");
 
