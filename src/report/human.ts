@@ -170,7 +170,7 @@ function listEntries(
   });
   if (entries.length > MAX_LISTED) {
     shown.push(
-      `    … and ${entries.length - MAX_LISTED} more (${judged.mode === "run" ? "the audit record lists them all: preflight audit list --json" : "--json lists them all"})`,
+      `    … and ${entries.length - MAX_LISTED} more (${judged.mode === "run" ? "the audit record lists them all: preflight audit list, then audit show SEQ" : "--json lists them all"})`,
     );
   }
   return shown;

@@ -320,6 +320,6 @@ async function verifyAfterRun(
         ? "the command ran, but the checks after it failed (listed above): find out why before anything else runs"
         : rollback.commands && rollback.commands.length > 0
           ? `to undo what should not have changed, run:\n    ${rollback.commands.join("\n    ")}`
-          : `restore the entries marked ✘ above by hand; ${run.input.options.report ? `${run.input.options.report} and the audit log list` : "the audit log (preflight audit list --json) lists"} exactly what changed`,
+          : `restore the entries marked ✘ above by hand; ${run.input.options.report ? `${run.input.options.report} and the audit log list` : "the audit record (preflight audit list, then audit show SEQ) lists"} exactly what changed`,
   );
 }

@@ -84,7 +84,7 @@ describe("the change after the run", () => {
     ]);
 
     expect(result.stderr).toContain(
-      "what to do: restore the entries marked ✘ above by hand; the audit log (preflight audit list --json) lists exactly what changed",
+      "what to do: restore the entries marked ✘ above by hand; the audit record (preflight audit list, then audit show SEQ) lists exactly what changed",
     );
     expect(result.stderr).not.toMatch(/\breport\b/);
     expect(ws.auditRecords().at(-1)).toMatchObject({ outcome: "verification-failed" });
