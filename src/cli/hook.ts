@@ -42,15 +42,16 @@ export async function hookCommand(
     );
   }
   const protocol = AGENTS[agent];
+  const budgetMs = hookBudget(ctx.env);
   // The agent's own timeout kills a slow hook and then runs the command: answer first.
   const budget = setTimeout(() => {
     process.exitCode = answer(
       deny(
-        `preflight did not decide within ${HOOK_BUDGET_MS / 1000} s (a slow policy load or AWS account lookup)\nWhat to do instead: try again; if it keeps happening, run \`preflight plan -- …\` with the command to see what is slow`,
+        `preflight did not decide within ${budgetMs / 1000} s (a slow policy load or AWS account lookup)\nWhat to do instead: try again; if it keeps happening, run \`preflight plan -- …\` with the command to see what is slow`,
       ),
     );
     process.exit(process.exitCode);
-  }, HOOK_BUDGET_MS);
+  }, budgetMs);
   budget.unref();
   try {
     const eventText = await readInput();
@@ -98,6 +99,12 @@ export async function hookCommand(
   } finally {
     clearTimeout(budget);
   }
+}
+
+/** `PREFLIGHT_HOOK_BUDGET_MS` (1–25000, inside the 30 s that `hook install` sets), else 10 s. */
+function hookBudget(env: Record<string, string | undefined>): number {
+  const ms = Number(env.PREFLIGHT_HOOK_BUDGET_MS);
+  return Number.isInteger(ms) && ms >= 1 && ms <= 25_000 ? ms : HOOK_BUDGET_MS;
 }
 
 async function readStdin(): Promise<string> {

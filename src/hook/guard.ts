@@ -57,7 +57,7 @@ export async function guardToolCall(
   } catch (error) {
     if (!(error instanceof PolicyError)) throw error;
     const hint =
-      "fix the policy (preflight policy validate shows every problem); until then preflight refuses every command it guards";
+      "fix the policy (preflight policy validate shows every problem); until then preflight refuses every command the agent runs, even ls";
     const answer = deny(
       `the policy is invalid, so preflight cannot tell whether this command is safe:\n${error.message}\nWhat to do instead: ${hint}`,
     );

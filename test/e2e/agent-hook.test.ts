@@ -4,6 +4,7 @@
  * VAR=value, sh -c, zsh -lc, sudo, a path, chaining, here-documents, python -c) are seen
  * through; anything preflight cannot read or decide is refused, never allowed.
  */
+import { createServer, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { shellEvent, useAgentWorkspace } from "../helpers/agent-events.js";
 
@@ -274,6 +275,48 @@ describe.concurrent("the hook fails closed", () => {
     expect(result.exitCode).toBe(2);
     expect(result.stderr).toMatch(/^preflight blocked this command: /);
     expect(result.stderr).toContain(reason);
+  });
+
+  it("when it runs out of its time budget (here: an AWS account lookup that never answers)", async (t) => {
+    const aw = useAgentWorkspace(t);
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    t.onTestFinished(() => {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    });
+    const port = (silent.address() as { port: number }).port;
+    aw.writePolicy(`version: 1
+environments:
+  production: { protected: true, match: { aws-account: ["123456789012"] } }
+rules:
+  - id: ec2-terminate
+    match: { command: aws, args: [ec2, terminate-instances] }
+    environment: { aws-account: true }
+    decision: confirm
+`);
+
+    const result = await aw.hook(
+      "claude-code",
+      shellEvent(
+        "claude-code",
+        `aws ec2 terminate-instances --instance-ids i-1 --endpoint-url http://127.0.0.1:${port}`,
+        aw.project,
+      ),
+      {
+        PREFLIGHT_HOOK_BUDGET_MS: "1500",
+        AWS_ACCESS_KEY_ID: "testing",
+        AWS_SECRET_ACCESS_KEY: "testing",
+        AWS_DEFAULT_REGION: "us-east-1",
+      },
+    );
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain(
+      "preflight blocked this command: preflight did not decide within 1.5 s",
+    );
   });
 
   it("for an agent it does not know", async (t) => {
