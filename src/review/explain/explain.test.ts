@@ -180,4 +180,28 @@ describe("renderExplanation", () => {
       "decision     none: no rule matches, so the command runs as it is, unguarded\n",
     );
   });
+
+  it("explains f, a symlink to fly, as fly, and shows where it leads", async () => {
+    const policy = await policyFrom(POLICY);
+    const programs = {
+      cwd: "/work",
+      files: { executable: (path: string) => (path === "/bin/f" ? "/opt/fly" : undefined) },
+    };
+    const e = explainCommand({
+      policy,
+      argv: ["f", "-t", "prod", "dp", "-p", "main"],
+      vars: { PATH: "/bin" },
+      programs,
+    });
+    expect(e.commands[0]).toMatchObject({
+      argv: ["fly", "-t", "prod", "dp", "-p", "main"],
+      program: { typed: "f", path: "/opt/fly", as: "fly" },
+      decision: "deny",
+      decidedBy: "fly-destroy",
+    });
+    expect(e.decision).toBe("deny");
+    const text = renderExplanation(e);
+    expect(text).toContain("normalised   fly -t prod dp -p main\nprogram      f → /opt/fly\n");
+    expect(text).toContain("  ✔ fly-destroy (policy.yaml:7) matches");
+  });
 });
