@@ -2,7 +2,15 @@ import { parseShellScript } from "./shell-parse.js";
 
 /** `env`'s options read off the words after it; `words` is what follows them. */
 export type EnvOptions =
-  | { ok: true; words: string[]; dynamic: boolean[]; clearEnv: boolean; unset: string[] }
+  | {
+      ok: true;
+      words: string[];
+      dynamic: boolean[];
+      clearEnv: boolean;
+      unset: string[];
+      /** `-C DIR` / `--chdir=DIR`, in order; null for a folder only known at run time. */
+      chdir: (string | null)[];
+    }
   | { ok: false; reason: string; script: string };
 
 const LONG_WITH_VALUE = new Set(["--unset", "--chdir", "--split-string"]);
@@ -20,10 +28,12 @@ export function readEnvOptions(
   const flags = dynamic.slice(at + 1);
   let clearEnv = false;
   const unset: string[] = [];
+  const chdir: (string | null)[] = [];
   const apply = (option: string, value: string | undefined): EnvOptions | undefined => {
     if (option === "i" || option === "--ignore-environment") clearEnv = true;
     else if (value === undefined) return undefined;
     else if (option === "u" || option === "--unset") unset.push(value);
+    else if (option === "C" || option === "--chdir") chdir.push(/[$`]/.test(value) ? null : value);
     else if (option === "S" || option === "--split-string") return split(value);
     return undefined;
   };
@@ -66,7 +76,7 @@ export function readEnvOptions(
     }
     if (failure !== undefined) return failure;
   }
-  return { ok: true, words: queue, dynamic: flags, clearEnv, unset };
+  return { ok: true, words: queue, dynamic: flags, clearEnv, unset, chdir };
 
   function take(): string | undefined {
     flags.shift();

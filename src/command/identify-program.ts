@@ -5,6 +5,7 @@
  * lazily: a typed name that is already a rule's program is never looked up, and a real file
  * whose name no rule has costs a Set lookup once found.
  */
+import { isAbsolute, join } from "node:path";
 import { launchedCommand, MULTI_CALL } from "./launchers.js";
 import { locateProgram, type ProgramLookup } from "./locate-program.js";
 import { programName, type SimpleCommand } from "./normalise.js";
@@ -52,7 +53,10 @@ export function identifyProgram(
   if (launched)
     return judgedAs(command, launched.argv, { typed, as: launched.argv[0]!, how: launched.how });
 
-  const path = locateProgram(typed, searchPath, context);
+  const path = locateProgram(typed, searchPath, {
+    files: context.files,
+    cwd: workingFolder(command, context.cwd),
+  });
   if (path === undefined) return undefined;
   const realName = programName(path);
   if (realName === typedName) return undefined;
@@ -77,4 +81,11 @@ function judgedAs(command: SimpleCommand, argv: string[], program: ProgramIdenti
       : [...argv.slice(0, -dropped).map(() => false), ...command.dynamic];
   dynamic[0] = false;
   return { ...command, argv, dynamic, program };
+}
+
+/** Where the command runs: preflight's folder, or the one `env -C` / `cd` moved it to. */
+function workingFolder(command: SimpleCommand, cwd: string | undefined): string | undefined {
+  if (command.chdir === undefined) return cwd;
+  if (command.chdir === null || cwd === undefined) return undefined;
+  return isAbsolute(command.chdir) ? command.chdir : join(cwd, command.chdir);
 }

@@ -17,8 +17,8 @@ export interface ProgramFiles {
 /** What locating a program needs to know about where the command runs. */
 export interface ProgramLookup {
   files: ProgramFiles;
-  /** The working folder the command runs in. */
-  cwd: string;
+  /** The working folder the command runs in; undefined when preflight cannot tell which. */
+  cwd: string | undefined;
 }
 
 /**
@@ -38,13 +38,17 @@ export function locateProgram(
   lookup: ProgramLookup,
 ): string | undefined {
   if (word === "") return undefined;
+  const { cwd } = lookup;
   if (word.includes("/")) {
-    return lookup.files.executable(isAbsolute(word) ? word : join(lookup.cwd, word));
+    if (isAbsolute(word)) return lookup.files.executable(word);
+    return cwd === undefined ? undefined : lookup.files.executable(join(cwd, word));
   }
   for (const folder of (searchPath ?? DEFAULT_SEARCH_PATH).split(":")) {
     // An empty entry (`PATH=:/bin`, a trailing colon) means the working folder, as in sh.
-    const base =
-      folder === "" ? lookup.cwd : isAbsolute(folder) ? folder : join(lookup.cwd, folder);
+    const base = isAbsolute(folder) ? folder : cwd === undefined ? undefined : join(cwd, folder);
+    // In a folder preflight cannot tell, the shell might find the name there: stop, and the
+    // program is judged by its typed name rather than by a file further down PATH.
+    if (base === undefined) return undefined;
     const found = lookup.files.executable(join(base, word));
     if (found !== undefined) return found;
   }

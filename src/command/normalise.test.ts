@@ -388,3 +388,34 @@ describe("more wrappers", () => {
     expect(normaliseCommand(["su", "-", "root"]).commands[0]?.argv).toEqual(["su", "-", "root"]);
   });
 });
+
+describe("the folder a command runs in", () => {
+  it("follows env -C and --chdir, relative ones joined", () => {
+    expect(only(["env", "-C", "/srv", "-C", "app", "fly"]).chdir).toBe("/srv/app");
+    expect(only(["env", "--chdir=tools", "fly"]).chdir).toBe("tools");
+    expect(only(["env", "-C$DIR", "fly"]).chdir).toBeNull();
+    expect(only(["fly"])).not.toHaveProperty("chdir");
+  });
+
+  it("follows a script's cd for the lines after it, and forgets a folder it cannot tell", () => {
+    const chdirs = (script: string) =>
+      normaliseCommand(["sh", "-c", script]).commands.map((c) => c.chdir);
+    expect(chdirs("fly a; cd /srv && fly b; cd app; fly c")).toEqual([
+      undefined,
+      undefined,
+      "/srv",
+      "/srv",
+      "/srv/app",
+    ]);
+    expect(chdirs("cd $HOME; fly; cd app; fly; cd /srv; fly")).toEqual([
+      undefined,
+      null,
+      null,
+      null,
+      null,
+      "/srv",
+    ]);
+    expect(chdirs("cd -; fly")).toEqual([undefined, null]);
+    expect(chdirs("cd; fly")).toEqual([undefined, null]);
+  });
+});

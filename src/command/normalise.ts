@@ -26,6 +26,11 @@ export interface SimpleCommand {
   clearEnv: boolean;
   /** `env -u NAME` / `--unset=NAME`. */
   unset: string[];
+  /**
+   * The folder it runs in, when `env -C DIR` or a script's `cd DIR` changed it: relative to
+   * preflight's working folder unless absolute; null when preflight cannot tell which.
+   */
+  chdir?: string | null;
   /** What was stripped, in order, e.g. ["sudo", "bash -c"]. */
   via: string[];
 }
@@ -35,7 +40,7 @@ export interface NormalisedCommand {
   unparsable?: { reason: string; script: string };
 }
 
-type EnvState = Pick<SimpleCommand, "assignments" | "clearEnv" | "unset">;
+type EnvState = Pick<SimpleCommand, "assignments" | "clearEnv" | "unset" | "chdir">;
 
 interface Context {
   env: EnvState;
@@ -128,6 +133,7 @@ function normaliseWords(
       if (options.clearEnv) env.assignments = Object.create(null);
       env.clearEnv ||= options.clearEnv;
       applyEffect(env, { assign: {}, unset: options.unset });
+      for (const folder of options.chdir) env.chdir = changeFolder(env.chdir, folder);
       words = options.words;
       dynamic = options.dynamic;
       i = 0;
@@ -329,6 +335,11 @@ function unpackInterpreter(
         { env: inner.env, via },
         out,
       );
+    // `cd DIR; ./k`: later lines run in DIR (an option, `-`, no folder or a $VAR: unknown).
+    if (words[0] === "cd") {
+      const folder = words.length === 2 && !command.words[1]?.dynamic ? words[1]! : "";
+      env.chdir = changeFolder(env.chdir, /^-|^~|^$/.test(folder) ? null : folder);
+    }
   }
 }
 
@@ -358,7 +369,17 @@ function applyEffect(env: EnvState, effect: EnvEffect): void {
 
 function cloneEnv(env: EnvState): EnvState {
   const assignments: Record<string, string> = Object.assign(Object.create(null), env.assignments);
-  return { assignments, clearEnv: env.clearEnv, unset: [...env.unset] };
+  const clone: EnvState = { assignments, clearEnv: env.clearEnv, unset: [...env.unset] };
+  if (env.chdir !== undefined) clone.chdir = env.chdir;
+  return clone;
+}
+
+/** The folder after changing into `to` from `from` (undefined: preflight's own). */
+function changeFolder(from: string | null | undefined, to: string | null): string | null {
+  if (to === null) return null;
+  if (to.startsWith("/") || from === undefined) return to;
+  if (from === null) return null;
+  return `${from}/${to}`;
 }
 
 function reportUnparsable(out: NormalisedCommand, reason: string, script: string): void {

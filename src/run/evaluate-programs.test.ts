@@ -83,6 +83,22 @@ describe("evaluateCommand with a program lookup", () => {
     ["env -i (exec's default /bin:/usr/bin)", ["env", "-i", "f", ...DESTROY], { PATH: "/nowhere" }],
     ["env -u PATH", ["env", "-u", "PATH", "f", ...DESTROY], { PATH: "/nowhere" }],
     ["a relative path from the working folder", ["bin/f", ...DESTROY], { PATH: "/nowhere" }],
+    ["env -C into the folder", ["env", "-C", "bin", "./f", ...DESTROY], { PATH: "/nowhere" }],
+    [
+      "env --chdir=/work/bin",
+      ["env", "--chdir=/work/bin", "./f", ...DESTROY],
+      { PATH: "/nowhere" },
+    ],
+    [
+      "a script's cd",
+      ["sh", "-c", `cd /tmp; cd /work && bin/f ${DESTROY.join(" ")}`],
+      { PATH: "/nowhere" },
+    ],
+    [
+      "a relative PATH entry after cd",
+      ["sh", "-c", `cd /work; PATH=bin f ${DESTROY.join(" ")}`],
+      { PATH: "/nowhere" },
+    ],
   ])("finds the program through %s", (_name, argv, vars) => {
     expect(evaluate(argv, vars).evaluation.decision).toBe("deny");
   });
@@ -129,5 +145,18 @@ describe("an unknown program's arguments looked up as programs it may run", () =
       ...["a1", "a2", "a3", "a4", "f"].map((w) => `/usr/bin/${w}`),
     ]);
     expect(evaluation.judged[0]?.argv).toEqual(["fly", "destroy-pipeline"]);
+  });
+});
+
+describe("a working folder preflight cannot tell", () => {
+  it.each([
+    ["cd $DIR", `cd $DIR; bin/f ${DESTROY.join(" ")}`],
+    ["cd -", `cd -; bin/f ${DESTROY.join(" ")}`],
+    ["cd ~", `cd ~; bin/f ${DESTROY.join(" ")}`],
+    ["a relative PATH entry", `cd "$X"; PATH=bin f ${DESTROY.join(" ")}`],
+  ])("after %s: a relative program is judged by its typed name", (_name, script) => {
+    const { evaluation, probed } = evaluate(["sh", "-c", script]);
+    expect(evaluation.decision).toBe("none");
+    expect(probed.filter((p) => p.endsWith("/f"))).toEqual([]);
   });
 });
