@@ -215,6 +215,11 @@ function unpackScript(
         },
         out,
       );
+    // `cd DIR; ./k`: later lines run in DIR (an option, `-`, no folder or a $VAR: unknown).
+    if (words[0] === "cd") {
+      const folder = words.length === 2 && !command.words[1]?.dynamic ? words[1]! : "";
+      env.chdir = changeFolder(env.chdir, /^-|^~|^$/.test(folder) ? null : folder);
+    }
   }
 }
 
@@ -335,11 +340,6 @@ function unpackInterpreter(
         { env: inner.env, via },
         out,
       );
-    // `cd DIR; ./k`: later lines run in DIR (an option, `-`, no folder or a $VAR: unknown).
-    if (words[0] === "cd") {
-      const folder = words.length === 2 && !command.words[1]?.dynamic ? words[1]! : "";
-      env.chdir = changeFolder(env.chdir, /^-|^~|^$/.test(folder) ? null : folder);
-    }
   }
 }
 
