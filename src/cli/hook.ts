@@ -10,6 +10,7 @@ import { resolveAuditLogPath } from "../audit/path.js";
 import { AGENT_NAMES, AGENTS, HOOK_BUDGET_MS, isAgentName } from "../hook/agents.js";
 import { deny, type HookAnswer } from "../hook/answer.js";
 import { guardToolCall } from "../hook/guard.js";
+import { programFiles } from "../io/program-files.js";
 import { loadPolicy } from "../policy/load.js";
 import type { CliContext } from "./context.js";
 
@@ -78,6 +79,7 @@ export async function hookCommand(
         appendAuditRecord(auditFile, record);
       },
       vars: ctx.env,
+      files: programFiles,
       context: (cwd) => ({
         cwd,
         env: ctx.env,

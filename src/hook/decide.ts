@@ -3,6 +3,7 @@
  * exactly as `preflight plan` evaluates it (same normalisation, matching and environment
  * resolution); what differs is who answers a confirmation: never the agent.
  */
+import type { ProgramFiles } from "../command/locate-program.js";
 import type { SimpleCommand } from "../command/normalise.js";
 import type { AccountAnswer } from "../environment/resolve.js";
 import type { Policy, Rule } from "../policy/types.js";
@@ -31,6 +32,8 @@ export interface JudgeInput {
     argv: readonly string[],
     vars: Record<string, string | undefined>,
   ) => AccountAnswer | undefined;
+  /** Finds the real file a program word runs, so `k` a symlink to kubectl is judged as kubectl. */
+  files?: ProgramFiles;
 }
 
 /** What preflight answers to an agent about to run `command` (a shell script, as the agent runs it). */
@@ -41,6 +44,7 @@ export function judgeShellCommand(input: JudgeInput): HookVerdict {
     argv: ["bash", "-c", input.command],
     vars: input.vars,
     ...(input.awsAccount && { awsAccount: input.awsAccount }),
+    ...(input.files && { programs: { files: input.files, cwd: input.cwd } }),
   });
   const selfCall = refuseSelfInvocation(evaluation.normalised.commands);
   if (selfCall) {

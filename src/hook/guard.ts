@@ -4,6 +4,7 @@
  * refusal that says why, never an allow.
  */
 
+import type { ProgramFiles } from "../command/locate-program.js";
 import type { AccountAnswer } from "../environment/resolve.js";
 import { PolicyError } from "../errors.js";
 import type { Policy } from "../policy/types.js";
@@ -27,6 +28,8 @@ export interface HookPorts {
   appendAudit(record: Record<string, unknown>): void;
   /** The variables the agent's commands run with: the hook's own, inherited from the agent. */
   vars: Record<string, string | undefined>;
+  /** Finds the real file a program word runs (`k` → /usr/local/bin/kubectl). */
+  files: ProgramFiles;
   context(cwd: string): RunContext;
   now(): Date;
 }
@@ -83,6 +86,7 @@ async function judge(policy: Policy, call: ShellToolCall, ports: HookPorts): Pro
     command: call.command,
     cwd: call.cwd,
     vars: ports.vars,
+    files: ports.files,
     awsAccount: (argv, vars) => {
       requests.push({ argv, vars });
       return undefined;
@@ -95,6 +99,7 @@ async function judge(policy: Policy, call: ShellToolCall, ports: HookPorts): Pro
     command: call.command,
     cwd: call.cwd,
     vars: ports.vars,
+    files: ports.files,
     awsAccount,
   });
 }
