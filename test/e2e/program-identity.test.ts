@@ -6,8 +6,9 @@
  * leave a marker file when they run, so every refusal also proves nothing ran.
  */
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { useAgentWorkspace } from "../helpers/agent-events.js";
 import { SYSTEM_PATH } from "../helpers/exec.js";
 import { useWorkspace, type Workspace } from "../helpers/workspace.js";
 
@@ -307,5 +308,23 @@ describe("policy explain", () => {
     expect(result.stdout).toContain(`k → ${kubectl}`);
     expect(result.stdout).toMatch(/kubectl-delete-namespace.*match/);
     expect(ran(ws, "kubectl")).toEqual([]);
+  });
+});
+
+describe.concurrent("the agent hook", () => {
+  it.for([
+    ["k, a symlink to kubectl on PATH", "k"],
+    ["./tools/k, relative to the folder the agent works in", "./tools/k"],
+  ])("denies %s like kubectl, and runs nothing", async ([_name, program], t) => {
+    const aw = useAgentWorkspace(t);
+    symlinkSync(aw.ws.path("bin", "kubectl"), aw.ws.path("bin", "k"));
+    mkdirSync(join(aw.project, "tools"));
+    symlinkSync(aw.ws.path("bin", "kubectl"), join(aw.project, "tools", "k"));
+
+    const result = await aw.ask("claude-code", `${program} ${DELETE_PROD_NS.join(" ")}`);
+
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("rule 'kubectl-delete-namespace' denies this in production");
+    expect(aw.toolCalls()).toEqual([]);
   });
 });
