@@ -93,6 +93,9 @@ export function userPolicyDir(options: Pick<DiscoverOptions, "env" | "home">): s
 
 /** A configuration folder's policy files; none when it is missing or holds none. */
 export function policyFilesIn(dir: string): string[] {
+  // existsSync first: on the no-rule path both folders are usually missing, and a failed
+  // readdirSync builds an exception (about 4x the cost, measured).
+  if (!existsSync(dir)) return [];
   try {
     return yamlFilesIn(dir);
   } catch {
