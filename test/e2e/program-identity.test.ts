@@ -75,7 +75,7 @@ describe.concurrent("a guarded program under another name", () => {
       `${ws.path("bin", "k")} --context staging delete ns payments`,
     ]);
     expect(ws.readReport()).toMatchObject({ outcome: "ok", decision: "confirm" });
-  });
+  }, 60_000);
 
   it("fly-cli → fly: the Concourse destroy is denied and fly never runs", async (t) => {
     const ws = useWorkspace(t);
@@ -231,7 +231,7 @@ describe.concurrent("a guarded program under another name", () => {
 
     expect([...ran(ws, "npx"), ...ran(ws, "pnpm")]).toEqual([]);
     expect(ws.readReport()).toMatchObject({ programs: [{ as: "fly", how: "pnpm dlx" }] });
-  });
+  }, 60_000);
 
   it("a kubectl plugin run by its own file name is judged as kubectl", async (t) => {
     const ws = useWorkspace(t);
