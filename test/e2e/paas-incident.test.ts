@@ -23,7 +23,7 @@ describe.concurrent("the PaaS incident: destroying a production pipeline", () =>
     expect(result.stderr).toMatch(/production/i);
     expect(result.stderr).toContain("argument -t");
     // Production looks unmistakable even without colour: a heavy block banner.
-    expect(result.stderr).toMatch(/█+ {2}PRODUCTION {2}· {2}protected/);
+    expect(result.stderr).toMatch(/█+ {2}PRODUCTION · protected · from argument -t/);
     const report = ws.readReport();
     expect(report).toMatchObject({
       outcome: "blocked",
