@@ -10,7 +10,12 @@ import { loadForReview } from "../review/shared/load.js";
 import { sortProblems } from "../review/shared/problems.js";
 import { policyCoverage } from "../review/testing/coverage.js";
 import { renderJunit } from "../review/testing/junit.js";
-import { type PolicyTestRun, renderTestText, testExitCode } from "../review/testing/report.js";
+import {
+  coveragePercent,
+  type PolicyTestRun,
+  renderTestText,
+  testExitCode,
+} from "../review/testing/report.js";
 import type { CliContext } from "./context.js";
 import { policyTargets } from "./policy-targets.js";
 
@@ -41,9 +46,8 @@ export async function policyTest(options: PolicyTestOptions, ctx: CliContext): P
     run.results = runPolicyTests(review.policy);
     if (options.coverage || min !== undefined) {
       run.coverage = policyCoverage(review.policy.rules, run.results);
-      if (min !== undefined && run.coverage.percent < min) {
-        run.coverageShort = { min, percent: run.coverage.percent };
-      }
+      const percent = coveragePercent(run.coverage);
+      if (min !== undefined && percent < min) run.coverageShort = { min, percent };
     }
     return run;
   });
