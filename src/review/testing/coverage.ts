@@ -6,7 +6,7 @@
  *     test shows where the rule stops;
  *   - for every environment its decision map names, and for the fallback (`"*"` or the
  *     default, which also decides unknown environments), a test that matches the rule in
- *     that environment and asserts the decision. A `production: deny` no test runs in
+ *     that environment, is decided by it, and asserts the decision. A `production: deny` no test runs in
  *     production is not covered: an edit to it would pass every test.
  * A rule with only positive cases may match far more than its author meant (`kubectl
  * delete` for every kubectl command); one with no positive case may match nothing at all.
@@ -96,7 +96,14 @@ function environmentCoverage(
   matched: readonly PolicyTestResult[],
 ): EnvironmentCoverage[] {
   const named = Object.keys(rule.decision ?? {}).filter((k) => k !== "*");
-  const asserting = matched.filter((r) => r.test.expect.decision !== undefined);
+  // Only a test whose asserted decision is this rule's own proves the rule's entry: not one
+  // another rule decided, nor one blocked before any rule counted (a contradiction).
+  const asserting = matched.filter(
+    (r) =>
+      r.test.expect.decision !== undefined &&
+      r.actual.decidedBy.includes(rule.id) &&
+      !r.actual.blockedBeforeRules,
+  );
   const item = (environment: string, tests: PolicyTestResult[]) => ({
     environment,
     tests: tests.map((r) => r.test.name),
