@@ -62,8 +62,9 @@ export async function policyDiff(options: PolicyDiffOptions, ctx: CliContext): P
   else if (options.format === "markdown") ctx.stdout(renderDiffMarkdown(diff));
   else ctx.stdout(renderPolicyDiff(diff));
   if (ctx.env.GITHUB_ACTIONS === "true") {
-    // Annotations go to stdout: the runner reads workflow commands from the step's output.
-    ctx.stdout(diffAnnotations(diff));
+    // The runner reads workflow commands from stderr as well, which keeps stdout a clean
+    // report when redirected to a file; the summary has its own file.
+    ctx.stderr(diffAnnotations(diff));
     appendStepSummary(ctx.env, renderDiffMarkdown(diff));
   }
   return needsSecondReview(diff) ? 1 : 0;

@@ -15,7 +15,7 @@ import { normaliseCommand } from "../../command/normalise.js";
 import { globMatch } from "../../policy/glob.js";
 import { programName } from "../../policy/match.js";
 import type { PolicyTestResult } from "../../policy/test-cases.js";
-import type { Rule } from "../../policy/types.js";
+import type { Policy, Rule } from "../../policy/types.js";
 
 /** The item for environments the decision map does not name (its "*", or the default). */
 export const FALLBACK = "(fallback)";
@@ -50,9 +50,10 @@ export interface PolicyCoverage {
 }
 
 export function policyCoverage(
-  rules: readonly Rule[],
+  policy: Pick<Policy, "rules" | "environments" | "unknownEnvironment">,
   results: readonly PolicyTestResult[],
 ): PolicyCoverage {
+  const rules = policy.rules;
   // Every word of every simple command the test runs, as a program name would be read.
   const words = new Map(
     results.map((r) => [
@@ -68,7 +69,7 @@ export function policyCoverage(
         !r.actual.rules.includes(rule.id) &&
         words.get(r)!.some((word) => rule.commands.some((c) => globMatch(c, word))),
     );
-    const environments = environmentCoverage(rule, matched);
+    const environments = environmentCoverage(rule, matched, policy);
     return {
       rule,
       matched: matched.map((r) => r.test.name),
@@ -94,8 +95,14 @@ export function policyCoverage(
 function environmentCoverage(
   rule: Rule,
   matched: readonly PolicyTestResult[],
+  policy: Pick<Policy, "environments" | "unknownEnvironment">,
 ): EnvironmentCoverage[] {
   const named = Object.keys(rule.decision ?? {}).filter((k) => k !== "*");
+  // The fallback decides the environments the map does not name and unknown ones; when the
+  // map names every environment and unknown ones are denied before any rule, it never decides.
+  const fallbackDecides =
+    policy.unknownEnvironment !== "deny" ||
+    Object.keys(policy.environments).some((env) => !named.includes(env));
   // Only a test whose asserted decision is this rule's own proves the rule's entry: not one
   // another rule decided, nor one blocked before any rule counted (a contradiction).
   const asserting = matched.filter(
@@ -110,10 +117,19 @@ function environmentCoverage(
     covered: tests.length > 0,
   });
   return [
-    ...named.map((env) => item(env, asserting.filter((r) => r.actual.environment === env))),
-    item(
-      FALLBACK,
-      asserting.filter((r) => !named.includes(r.actual.environment ?? "")),
+    ...named.map((env) =>
+      item(
+        env,
+        asserting.filter((r) => r.actual.environment === env),
+      ),
     ),
+    ...(fallbackDecides
+      ? [
+          item(
+            FALLBACK,
+            asserting.filter((r) => !named.includes(r.actual.environment ?? "")),
+          ),
+        ]
+      : []),
   ];
 }

@@ -41,8 +41,12 @@ export function renderJunit(runs: readonly PolicyTestRun[]): string {
         `coverage ${formatPercent(run.coverageShort.percent)} is below ${run.coverageShort.min}%`,
         [
           `rule coverage ${formatPercent(run.coverage!.percent)}; rule × environment coverage ${formatPercent(run.coverage!.environmentPercent)}`,
-          ...(uncovered.length ? [`rules without both a positive and a negative case: ${uncovered.join(", ")}`] : []),
-          ...(environments.length ? [`rule × environment decisions no test asserts: ${environments.join(", ")}`] : []),
+          ...(uncovered.length
+            ? [`rules without both a positive and a negative case: ${uncovered.join(", ")}`]
+            : []),
+          ...(environments.length
+            ? [`rule × environment decisions no test asserts: ${environments.join(", ")}`]
+            : []),
         ].join("\n"),
       );
     }
