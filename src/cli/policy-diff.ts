@@ -6,9 +6,9 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { appendStepSummary } from "../ci/github.js";
 import { formatProblem, PolicyError, UsageError } from "../errors.js";
 import { diffAnnotations, renderDiffMarkdown } from "../review/ci/diff-output.js";
-import { appendStepSummary } from "../review/ci/github.js";
 import { type DiffCommand, parseCommandsFile } from "../review/diff/commands.js";
 import { diffPolicies, needsSecondReview } from "../review/diff/diff.js";
 import { renderPolicyDiff } from "../review/diff/render.js";

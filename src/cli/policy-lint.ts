@@ -3,8 +3,9 @@
  * dead policy, each finding with a stable code. Exit 0 clean (or warnings only), 1 warnings
  * with --strict, 65 for an invalid policy or any error.
  */
+
+import { appendStepSummary } from "../ci/github.js";
 import { UsageError } from "../errors.js";
-import { appendStepSummary } from "../review/ci/github.js";
 import {
   lintAnnotations,
   renderGitlabCodeQuality,

@@ -4,9 +4,10 @@
  * pass, 1 for a failure, a policy with no tests or coverage below --min-coverage, 65 for an
  * invalid policy.
  */
+
+import { appendStepSummary } from "../ci/github.js";
 import { UsageError } from "../errors.js";
 import { runPolicyTests } from "../policy/test-cases.js";
-import { appendStepSummary } from "../review/ci/github.js";
 import { renderTestMarkdown, testAnnotations } from "../review/ci/test-output.js";
 import { loadForReview } from "../review/shared/load.js";
 import { sortProblems } from "../review/shared/problems.js";

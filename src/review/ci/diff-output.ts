@@ -1,8 +1,9 @@
 /** `policy diff` in Markdown and as GitHub annotations. */
+
+import { type Annotation, workflowCommands } from "../../ci/github.js";
+import { cell, code, link, table } from "../../ci/markdown.js";
 import { needsSecondReview, type PolicyDiff } from "../diff/diff.js";
 import { CLASS_LABEL, showCommand, verdict } from "../diff/render.js";
-import { type Annotation, workflowCommands } from "./github.js";
-import { cell, code, link, table } from "./markdown.js";
 
 export function renderDiffMarkdown(diff: PolicyDiff): string {
   const out = [

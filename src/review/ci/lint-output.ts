@@ -4,11 +4,11 @@
  * location.path and location.lines.begin).
  */
 import { createHash } from "node:crypto";
+import { type Annotation, repositoryPath, workflowCommands } from "../../ci/github.js";
+import { cell, code, link, table } from "../../ci/markdown.js";
 import type { PolicyProblem } from "../../errors.js";
 import { type PolicyLintResult, summarise } from "../lint/report.js";
 import type { Finding } from "../lint/types.js";
-import { type Annotation, repositoryPath, workflowCommands } from "./github.js";
-import { cell, code, link, table } from "./markdown.js";
 
 export function renderLintMarkdown(results: readonly PolicyLintResult[]): string {
   const s = summarise(results);

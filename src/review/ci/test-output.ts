@@ -1,8 +1,9 @@
 /** `policy test` in Markdown and as GitHub annotations (one error per failing case). */
+
+import { type Annotation, workflowCommands } from "../../ci/github.js";
+import { cell, link, table } from "../../ci/markdown.js";
 import { formatProblem } from "../../errors.js";
 import { formatPercent, type PolicyTestRun, runFailed } from "../testing/report.js";
-import { type Annotation, workflowCommands } from "./github.js";
-import { cell, link, table } from "./markdown.js";
 
 export function renderTestMarkdown(runs: readonly PolicyTestRun[]): string {
   const failed = runs.filter(runFailed).length;

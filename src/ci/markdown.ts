@@ -2,7 +2,7 @@
  * Markdown for where reviews happen: a pull-request comment or a CI step summary. Compact
  * tables, weakenings first, each place a link relative to the repository.
  */
-import type { SourceRef } from "../../policy/types.js";
+import type { SourceRef } from "../policy/types.js";
 import { repositoryPath } from "./github.js";
 
 /** A table cell: no pipes or line breaks to break the row. */

@@ -4,7 +4,7 @@
  * file $GITHUB_STEP_SUMMARY names). Used when GITHUB_ACTIONS=true.
  */
 import { appendFileSync } from "node:fs";
-import type { SourceRef } from "../../policy/types.js";
+import type { SourceRef } from "../policy/types.js";
 
 export type AnnotationLevel = "error" | "warning" | "notice";
 
