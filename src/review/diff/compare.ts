@@ -18,7 +18,10 @@ export interface Difference {
   rule?: string;
 }
 
-const RANK: Record<Decision | "none", number> = { none: 0, allow: 1, confirm: 2, deny: 3 };
+// `approve` (a second person) sits between confirm and deny; a decision not listed here
+// ranks as deny, so a change to or from it never reads as a loosening it is not.
+const RANK: Record<string, number> = { none: 0, allow: 1, confirm: 2, approve: 3, deny: 4 };
+const rank = (d: Decision | "none") => RANK[d] ?? RANK.deny!;
 
 export function compareOutcomes(before: CommandOutcome, after: CommandOutcome): Difference[] {
   const out: Difference[] = [];
@@ -26,7 +29,7 @@ export function compareOutcomes(before: CommandOutcome, after: CommandOutcome): 
     out.push({ direction, field, text, ...(rule !== undefined && { rule }) });
 
   if (before.decision !== after.decision) {
-    const direction = RANK[after.decision] < RANK[before.decision] ? "weakening" : "tightening";
+    const direction = rank(after.decision) < rank(before.decision) ? "weakening" : "tightening";
     const by = (o: CommandOutcome) => (o.decidedBy ? `rule ${o.decidedBy}` : "no rule matches");
     const text =
       before.decidedBy === after.decidedBy

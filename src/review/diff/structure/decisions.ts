@@ -65,7 +65,9 @@ export function compareDecisions(input: {
           ? policy.unknownEnvironment === "deny"
             ? " (unknown-environment: deny)"
             : " (the default for an unknown environment)"
-          : ` (the default for ${own(policy.environments, env)?.protected ? "a protected" : "an unprotected"} environment)`
+          : own(policy.environments, env)
+            ? ` (the default for ${own(policy.environments, env)!.protected ? "a protected" : "an unprotected"} environment)`
+            : " (an unknown environment in this version)"
         : d.key === "*" && env !== "*"
           ? ' (from "*")'
           : "";

@@ -32,6 +32,9 @@ const KNOWN = new Set([
   "restore",
 ]);
 
+/** A change one comparison found, with the list index on each side when it is a list item. */
+type Found = GuardChange & { example?: string };
+
 export function compareRules(old: DiffSide, now: DiffSide): StructuralChange[] {
   const out: StructuralChange[] = [];
   const pairs: [Rule, Rule][] = [];
@@ -94,62 +97,41 @@ function compareRule(a: Rule, b: Rule, oldSide: DiffSide, newSide: DiffSide): St
     old: { decision: a.decision, policy: oldSide.policy, locate: old },
     new: { decision: b.decision, policy: newSide.policy, locate: now },
   });
-  const at = (locate: Locator, path: (string | number)[], key?: string) => locate(path, key);
-  const push = (
-    changes: GuardChange[] | { class: GuardChange["class"]; text: string; example?: string }[],
-    path: (string | number)[],
-    key?: string,
-    list?: string,
-  ) => {
-    for (const c of changes) {
-      const gc = c as GuardChange & { example?: string };
-      const oldPath = list && gc.oldIndex !== undefined ? [list, gc.oldIndex] : path;
-      const newPath = list && gc.newIndex !== undefined ? [list, gc.newIndex] : path;
+  /** Where a change is written: a list item by index (a check), else the rule's key. */
+  const place = (locate: Locator, key: string, index?: number) =>
+    index === undefined ? locate([], key) : locate([key, index]);
+  const push = (changes: readonly Found[], key: string) => {
+    for (const c of changes)
       out.push({
         class: c.class,
         subject,
         rule: b.id,
         text: c.text,
-        old: at(old, oldPath, list && gc.oldIndex !== undefined ? undefined : key),
-        new: at(now, newPath, list && gc.newIndex !== undefined ? undefined : key),
-        ...(gc.example !== undefined && { example: gc.example }),
+        old: place(old, key, c.oldIndex),
+        new: place(now, key, c.newIndex),
+        ...(c.example !== undefined && { example: c.example }),
       });
-    }
   };
-  push(compareMatch(a, b), ["match"]);
-  if (a.requireReason !== b.requireReason)
-    push(
-      [
-        {
-          class: a.requireReason ? "weakening" : "tightening",
-          text: `require-reason ${a.requireReason} → ${b.requireReason}`,
-        },
-      ],
-      [],
-      "require-reason",
-    );
-  push(compareEnvironmentExtractor(a.environment, b.environment), [], "environment");
-  push(compareValueExtractor("resource", a.resource, b.resource), [], "resource");
-  if (stable(a.namedArgs) !== stable(b.namedArgs))
-    push(
-      [
-        {
-          class: "needs-human",
-          text: "named arguments changed (checks and confirmations read them)",
-        },
-      ],
-      [],
-      "args",
-    );
-  push(compareNamedItems("check", a.checks, b.checks), [], "checks", "checks");
-  push(compareNamedItems("verify check", a.verify, b.verify), [], "verify", "verify");
-  push(compareNamedItems("state probe", a.state, b.state), [], "state", "state");
-  push(compareExpect(a.expect, b.expect), [], "expect");
-  push(compareOptional("rollback", a.rollback, b.rollback), [], "rollback");
-  push(compareOptional("rollback: auto|prompt", a.restore, b.restore), [], "rollback");
+  push(compareMatch(a, b), "match");
+  if (a.requireReason !== b.requireReason) {
+    const text = `require-reason ${a.requireReason} → ${b.requireReason}`;
+    push([{ class: a.requireReason ? "weakening" : "tightening", text }], "require-reason");
+  }
+  push(compareEnvironmentExtractor(a.environment, b.environment), "environment");
+  push(compareValueExtractor("resource", a.resource, b.resource), "resource");
+  if (stable(a.namedArgs) !== stable(b.namedArgs)) {
+    const text = "named arguments changed (checks and confirmations read them)";
+    push([{ class: "needs-human", text }], "args");
+  }
+  push(compareNamedItems("check", a.checks, b.checks), "checks");
+  push(compareNamedItems("verify check", a.verify, b.verify), "verify");
+  push(compareNamedItems("state probe", a.state, b.state), "state");
+  push(compareExpect(a.expect, b.expect), "expect");
+  push(compareOptional("rollback", a.rollback, b.rollback), "rollback");
+  push(compareOptional("rollback: auto|prompt", a.restore, b.restore), "rollback");
   for (const field of ["description", "hint"] as const)
-    if (a[field] !== b[field]) push([{ class: "neutral", text: `${field} edited` }], [], field);
-  for (const c of otherKeyChanges(a, b, KNOWN)) push([c], [], kebab(c.key));
+    if (a[field] !== b[field]) push([{ class: "neutral", text: `${field} edited` }], field);
+  for (const c of otherKeyChanges(a, b, KNOWN)) push([c], kebab(c.key));
   return out;
 }
 
