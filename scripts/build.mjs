@@ -51,6 +51,25 @@ const awsModulesApart = {
   },
 };
 
+// The GitHub Actions output of a guarded run (annotations, the step summary) is its own file,
+// required only when GITHUB_ACTIONS=true and a rule was involved: every other run skips it.
+const githubRunApart = {
+  name: "github-run-apart",
+  setup(b) {
+    b.onResolve({ filter: /^\.\.\/report\/github-run\.js$/ }, () => ({
+      path: "./github-run.cjs",
+      external: true,
+    }));
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: ["src/report/github-run.ts"],
+  format: "cjs",
+  outfile: "dist/github-run.cjs",
+});
+
 await build({
   ...common,
   entryPoints: ["src/aws/modules.ts"],
@@ -67,7 +86,7 @@ await build({
   // CommonJS has __filename instead.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { ...common.define, "import.meta.url": "__importMetaUrl" },
-  plugins: [awsModulesApart, policyToolsApart],
+  plugins: [awsModulesApart, policyToolsApart, githubRunApart],
 });
 
 await build({

@@ -8,7 +8,8 @@ import { dirname, join, relative, resolve } from "node:path";
 import Ajv from "ajv";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { policyJsonSchemaText } from "../src/policy/json-schema.js";
+import { POLICY_SCHEMA_ID, policyJsonSchemaText } from "../src/policy/json-schema.js";
+import { undescribedKeys } from "../src/policy/schema-docs.js";
 
 const ROOT = join(import.meta.dirname, "..");
 const SCHEMA_FILE = join(ROOT, "schema", "policy.schema.json");
@@ -29,6 +30,16 @@ function compileSchema() {
 describe("the policy JSON Schema", () => {
   it("is up to date with the loader's schema (run `npm run schema` to regenerate it)", () => {
     expect(readFileSync(SCHEMA_FILE, "utf8")).toBe(policyJsonSchemaText());
+  });
+
+  it("has an $id, and a description (hover text) on every key an author can write", () => {
+    const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8"));
+    expect(schema.$id).toBe(POLICY_SCHEMA_ID);
+    // A new key needs a line in src/policy/schema-docs.ts (or a zod .describe()).
+    expect(undescribedKeys(schema)).toEqual([]);
+    expect(schema.properties.rules.items.properties.decision.markdownDescription).toContain(
+      "production: deny",
+    );
   });
 
   it.each(policyFiles(join(ROOT, "policies")))("is named by the first line of %s", (file) => {

@@ -1,15 +1,18 @@
 /**
- * `preflight policy diff OLD NEW [--commands FILE] [--json]`: what a policy change changes.
- * OLD and NEW are paths or `git:REV:path`. Exit 1 when anything is weakened (so CI can ask
- * for a second approval), 0 otherwise, 65 when either version is invalid.
+ * `preflight policy diff OLD NEW [--commands FILE] [--format text|json|markdown]`: what a
+ * policy change changes, structurally and on sampled commands. OLD and NEW are paths or
+ * `git:REV:path`. Exit 1 when anything is weakened or cannot be classed (so CI can ask for a
+ * second approval), 0 otherwise, 65 when either version is invalid.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { formatProblem, PolicyError } from "../errors.js";
-import type { Policy } from "../policy/types.js";
+import { appendStepSummary } from "../ci/github.js";
+import { formatProblem, PolicyError, UsageError } from "../errors.js";
+import { diffAnnotations, renderDiffMarkdown } from "../review/ci/diff-output.js";
 import { type DiffCommand, parseCommandsFile } from "../review/diff/commands.js";
-import { diffPolicies } from "../review/diff/diff.js";
+import { diffPolicies, needsSecondReview } from "../review/diff/diff.js";
 import { renderPolicyDiff } from "../review/diff/render.js";
+import type { DiffSide } from "../review/diff/structure/change.js";
 import { loadForReview } from "../review/shared/load.js";
 import { sortProblems } from "../review/shared/problems.js";
 import { readPolicySource } from "../review/shared/sources.js";
@@ -19,34 +22,52 @@ export interface PolicyDiffOptions {
   old: string;
   new: string;
   commands?: string;
-  json: boolean;
+  /** text, json or markdown; --json is json. */
+  format: string;
 }
 
+export const DIFF_FORMATS = ["text", "json", "markdown"];
+
 export async function policyDiff(options: PolicyDiffOptions, ctx: CliContext): Promise<number> {
-  const versions: Policy[] = [];
-  let invalid = false;
-  for (const spec of [options.old, options.new]) {
+  if (!DIFF_FORMATS.includes(options.format))
+    throw new UsageError(`--format ${options.format}: use ${DIFF_FORMATS.join(", ")}`);
+  const sides: DiffSide[] = [];
+  const invalid: string[] = [];
+  for (const [which, spec] of [
+    ["old", options.old],
+    ["new", options.new],
+  ] as const) {
     const review = loadForReview(readPolicySource(spec, ctx.cwd));
     if (review.policy) {
-      versions.push(review.policy);
+      sides.push({ ...review, policy: review.policy });
       continue;
     }
-    invalid = true;
-    for (const p of sortProblems(review.problems, review.files))
-      ctx.stderr(`${formatProblem(p)}\n`);
-    ctx.stderr(`${spec}: invalid, so it cannot be compared\n`);
+    invalid.push(which);
+    const problems = sortProblems(review.problems, review.files);
+    for (const p of problems) ctx.stderr(`${formatProblem(p)}\n`);
+    ctx.stderr(
+      `the ${which} version (${spec}) is invalid (${problems.length} problem${problems.length === 1 ? "" : "s"} above), so the two cannot be compared\n`,
+    );
   }
   const extra = options.commands ? readCommands(options.commands, ctx) : [];
-  if (invalid) return 65;
+  if (invalid.length > 0) return 65;
   const diff = diffPolicies({
     oldName: options.old,
     newName: options.new,
-    old: versions[0]!,
-    new: versions[1]!,
+    old: sides[0]!,
+    new: sides[1]!,
     extra,
   });
-  ctx.stdout(options.json ? `${JSON.stringify(diff, null, 2)}\n` : renderPolicyDiff(diff));
-  return diff.weakenings > 0 ? 1 : 0;
+  if (options.format === "json") ctx.stdout(`${JSON.stringify(diff, null, 2)}\n`);
+  else if (options.format === "markdown") ctx.stdout(renderDiffMarkdown(diff));
+  else ctx.stdout(renderPolicyDiff(diff));
+  if (ctx.env.GITHUB_ACTIONS === "true") {
+    // The runner reads workflow commands from stderr as well, which keeps stdout a clean
+    // report when redirected to a file; the summary has its own file.
+    ctx.stderr(diffAnnotations(diff));
+    appendStepSummary(ctx.env, renderDiffMarkdown(diff));
+  }
+  return needsSecondReview(diff) ? 1 : 0;
 }
 
 function readCommands(file: string, ctx: CliContext): DiffCommand[] {

@@ -1,9 +1,16 @@
 /**
- * `preflight policy lint [paths] [--strict] [--format text|json|sarif] [--list]`: risky or
+ * `preflight policy lint [paths] [--strict] [--format text|json|sarif|markdown|gitlab] [--list]`: risky or
  * dead policy, each finding with a stable code. Exit 0 clean (or warnings only), 1 warnings
  * with --strict, 65 for an invalid policy or any error.
  */
+
+import { appendStepSummary } from "../ci/github.js";
 import { UsageError } from "../errors.js";
+import {
+  lintAnnotations,
+  renderGitlabCodeQuality,
+  renderLintMarkdown,
+} from "../review/ci/lint-output.js";
 import { LINT_CHECKS } from "../review/lint/catalogue.js";
 import {
   lintExitCode,
@@ -19,6 +26,8 @@ import { sortProblems } from "../review/shared/problems.js";
 import type { CliContext } from "./context.js";
 import { policyTargets } from "./policy-targets.js";
 
+const LINT_FORMATS = ["text", "json", "sarif", "markdown", "gitlab"];
+
 export interface PolicyLintOptions {
   paths: string[];
   strict: boolean;
@@ -29,8 +38,8 @@ export interface PolicyLintOptions {
 }
 
 export async function policyLint(options: PolicyLintOptions, ctx: CliContext): Promise<number> {
-  if (!["text", "json", "sarif"].includes(options.format)) {
-    throw new UsageError(`--format ${options.format}: use text, json or sarif`);
+  if (!LINT_FORMATS.includes(options.format)) {
+    throw new UsageError(`--format ${options.format}: use ${LINT_FORMATS.join(", ")}`);
   }
   if (options.list) {
     ctx.stdout(renderCatalogue());
@@ -45,7 +54,15 @@ export async function policyLint(options: PolicyLintOptions, ctx: CliContext): P
   if (options.format === "json") ctx.stdout(renderLintJson(results));
   else if (options.format === "sarif")
     ctx.stdout(renderSarif(results, { version: options.version, root: ctx.cwd }));
+  else if (options.format === "markdown") ctx.stdout(renderLintMarkdown(results));
+  else if (options.format === "gitlab") ctx.stdout(renderGitlabCodeQuality(results));
   else ctx.stdout(renderLintText(results, { showSuppressed: options.showSuppressed }));
+  if (ctx.env.GITHUB_ACTIONS === "true") {
+    // The runner reads workflow commands from stderr as well, which keeps stdout a clean
+    // report (json, sarif, gitlab) when redirected to a file; the summary has its own file.
+    ctx.stderr(lintAnnotations(results));
+    appendStepSummary(ctx.env, renderLintMarkdown(results));
+  }
   return lintExitCode(summarise(results), options.strict);
 }
 

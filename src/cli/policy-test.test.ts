@@ -60,7 +60,7 @@ describe("policy test", () => {
     expect(code).toBe(0);
     expect(stdout).toContain("  ✔ dropdb is denied\n");
     expect(stdout).toContain(
-      "  4 of 4 test cases passed; rule coverage 100% (2 of 2 rules with a positive and a negative case)\n",
+      "  4 of 4 test cases passed; rule coverage 100% (2 of 2 rules with a positive case, a negative case and every environment); rule × environment coverage 100% (2 of 2)\n",
     );
     expect(stdout.trimEnd().split("\n").at(-1)).toBe("policy test: passed (1 policy)");
   });
@@ -92,8 +92,8 @@ describe("policy test", () => {
     );
     const { code, stdout } = await run("ops.yaml", RULES + withoutNegative, { minCoverage: "100" });
     expect(code).toBe(1);
-    expect(stdout).toContain("  ✘ rule coverage 50% is below --min-coverage 100%\n");
-    expect(stdout).toMatch(/ {2}dropdb +✔ 1 +✔ 1 +✘ 0\n/);
+    expect(stdout).toContain("  ✘ coverage 50% is below --min-coverage 100%\n");
+    expect(stdout).toMatch(/ {2}dropdb +✔ 1 +✔ 1 +✘ 0 +✔ \(fallback\)\n/);
     expect(stdout).not.toMatch(/kubectl-delete-namespace +✔/);
   });
 
@@ -107,7 +107,7 @@ describe("policy test", () => {
       minCoverage: "100",
     });
     expect(code).toBe(1);
-    expect(stdout).toMatch(/ {2}dropdb +✔ 1 +✘ 0 +✔ 1\n/);
+    expect(stdout).toMatch(/ {2}dropdb +✔ 1 +✘ 0 +✔ 1 +✔ \(fallback\)\n/);
   });
 
   it("reads test cases from NAME.test.yaml beside the policy", async () => {
@@ -143,10 +143,46 @@ describe("policy test", () => {
     expect(stdout).toContain(
       '<testcase classname="ops.yaml" name="man dropdb only reads about it">\n      <failure message="decision: expected deny, got none">',
     );
-    expect(stdout).toContain('name="rule coverage at least 100%"');
+    expect(stdout).toContain('name="coverage at least 100%"');
     expect(stdout).toContain(
       "rules without both a positive and a negative case: kubectl-delete-namespace",
     );
+  });
+
+  it("counts rule × environment: a production: deny no test runs in production is not covered", async () => {
+    const protectedUnknown = RULES.replace(
+      "unknown-environment: deny",
+      "unknown-environment: protected",
+    );
+    const elsewhere = FULL_TESTS.replace(
+      "command: [kubectl, --context, prod, delete, ns, payments]\n    expect: { decision: deny, environment: production,",
+      "command: [kubectl, --context, qa, delete, ns, payments]\n    expect: { decision: confirm, environment: qa,",
+    );
+    const { code, stdout } = await run("ops.yaml", protectedUnknown + elsewhere, {
+      coverage: true,
+      minCoverage: "100",
+    });
+    expect(code).toBe(1);
+    expect(stdout).toMatch(
+      / {2}kubectl-delete-namespace +✔ 1 +✔ 1 +✔ 1 +✘ production +✔ \(fallback\)\n/,
+    );
+    expect(stdout).toContain("rule × environment coverage 66.7% (2 of 3)");
+    expect(stdout).toContain("  ✘ coverage 50% is below --min-coverage 100%\n");
+
+    const json = await run("ops.yaml", protectedUnknown + elsewhere, {
+      format: "json",
+      minCoverage: "100",
+    });
+    const report = JSON.parse(json.stdout);
+    expect(report.policies[0].coverage.rules[1].environments).toEqual([
+      { environment: "production", tests: [], covered: false },
+      {
+        environment: "(fallback)",
+        tests: ["deleting a production namespace is denied"],
+        covered: true,
+      },
+    ]);
+    expect(report.policies[0].coverage.environmentPercent).toBeCloseTo(66.67, 1);
   });
 
   it("rejects a --min-coverage that is not a percentage", async () => {

@@ -1,18 +1,29 @@
 /**
- * `preflight policy test [paths] [--coverage] [--min-coverage N] [--format text|junit]`: run
+ * `preflight policy test [paths] [--coverage] [--min-coverage N] [--format text|json|junit|markdown]`: run
  * each policy's test cases (its `tests:` and the `*.test.yaml` beside it). Exit 0 when all
  * pass, 1 for a failure, a policy with no tests or coverage below --min-coverage, 65 for an
  * invalid policy.
  */
+
+import { appendStepSummary } from "../ci/github.js";
 import { UsageError } from "../errors.js";
 import { runPolicyTests } from "../policy/test-cases.js";
+import { renderTestMarkdown, testAnnotations } from "../review/ci/test-output.js";
 import { loadForReview } from "../review/shared/load.js";
 import { sortProblems } from "../review/shared/problems.js";
 import { policyCoverage } from "../review/testing/coverage.js";
+import { renderTestJson } from "../review/testing/json.js";
 import { renderJunit } from "../review/testing/junit.js";
-import { type PolicyTestRun, renderTestText, testExitCode } from "../review/testing/report.js";
+import {
+  coveragePercent,
+  type PolicyTestRun,
+  renderTestText,
+  testExitCode,
+} from "../review/testing/report.js";
 import type { CliContext } from "./context.js";
 import { policyTargets } from "./policy-targets.js";
+
+const TEST_FORMATS = ["text", "json", "junit", "markdown"] as const;
 
 export interface PolicyTestOptions {
   paths: string[];
@@ -22,8 +33,8 @@ export interface PolicyTestOptions {
 }
 
 export async function policyTest(options: PolicyTestOptions, ctx: CliContext): Promise<number> {
-  if (!["text", "junit"].includes(options.format)) {
-    throw new UsageError(`--format ${options.format}: use text or junit`);
+  if (!(TEST_FORMATS as readonly string[]).includes(options.format)) {
+    throw new UsageError(`--format ${options.format}: use ${TEST_FORMATS.join(", ")}`);
   }
   const min = options.minCoverage === undefined ? undefined : Number(options.minCoverage);
   if (min !== undefined && !(Number.isFinite(min) && min >= 0 && min <= 100)) {
@@ -40,15 +51,24 @@ export async function policyTest(options: PolicyTestOptions, ctx: CliContext): P
     if (!review.policy) return run;
     run.results = runPolicyTests(review.policy);
     if (options.coverage || min !== undefined) {
-      run.coverage = policyCoverage(review.policy.rules, run.results);
-      if (min !== undefined && run.coverage.percent < min) {
-        run.coverageShort = { min, percent: run.coverage.percent };
-      }
+      run.coverage = policyCoverage(review.policy, run.results);
+      const percent = coveragePercent(run.coverage);
+      if (min !== undefined && percent < min) run.coverageShort = { min, percent };
     }
     return run;
   });
-  ctx.stdout(
-    options.format === "junit" ? renderJunit(runs) : renderTestText(runs, options.coverage),
-  );
+  const render = {
+    text: () => renderTestText(runs, options.coverage),
+    json: () => renderTestJson(runs),
+    junit: () => renderJunit(runs),
+    markdown: () => renderTestMarkdown(runs),
+  }[options.format as (typeof TEST_FORMATS)[number]];
+  ctx.stdout(render());
+  if (ctx.env.GITHUB_ACTIONS === "true") {
+    // The runner reads workflow commands from stderr as well, which keeps stdout a clean
+    // report (json, sarif, gitlab) when redirected to a file; the summary has its own file.
+    ctx.stderr(testAnnotations(runs));
+    appendStepSummary(ctx.env, renderTestMarkdown(runs));
+  }
   return testExitCode(runs);
 }

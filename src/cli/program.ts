@@ -112,7 +112,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .description("risky or dead policy, each finding with a stable code (PF1xx)")
     .argument("[paths...]", "policy files, folders or git:REV:path; each is one policy")
     .option("--strict", "exit 1 when there are warnings")
-    .option("--format <FORMAT>", "text, json or sarif", "text")
+    .option("--format <FORMAT>", "text, json, sarif, markdown or gitlab", "text")
     .option("--show-suppressed", "also list suppressed findings and their reasons")
     .option("--list", "list every lint code")
     .action(async (paths: string[], opts: Record<string, unknown>) => {
@@ -171,7 +171,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .argument("[paths...]", "policy files, folders or git:REV:path; each is one policy")
     .option("--coverage", "show, per rule, whether a positive and a negative case exist")
     .option("--min-coverage <PERCENT>", "fail when fewer rules than this are covered")
-    .option("--format <FORMAT>", "text or junit", "text")
+    .option("--format <FORMAT>", "text, json, junit or markdown", "text")
     .action(async (paths: string[], opts: Record<string, unknown>) => {
       const { policyTest } = await import("./policy-tools.js");
       exitCode = await policyTest(
@@ -209,19 +209,26 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .argument("<old>", "the old version: a path or git:REV:path")
     .argument("<new>", "the new version: a path or git:REV:path")
     .option("--commands <FILE>", "more commands to compare, one per line")
-    .option("--json", "JSON output")
-    .action(async (old: string, now: string, opts: { commands?: string; json?: boolean }) => {
-      const { policyDiff } = await import("./policy-tools.js");
-      exitCode = await policyDiff(
-        {
-          old,
-          new: now,
-          ...(opts.commands !== undefined && { commands: opts.commands }),
-          json: Boolean(opts.json),
-        },
-        ctx,
-      );
-    });
+    .option("--format <FORMAT>", "text, json or markdown", "text")
+    .option("--json", "JSON output (the same as --format json)")
+    .action(
+      async (
+        old: string,
+        now: string,
+        opts: { commands?: string; json?: boolean; format: string },
+      ) => {
+        const { policyDiff } = await import("./policy-tools.js");
+        exitCode = await policyDiff(
+          {
+            old,
+            new: now,
+            ...(opts.commands !== undefined && { commands: opts.commands }),
+            format: opts.json ? "json" : opts.format,
+          },
+          ctx,
+        );
+      },
+    );
 
   registerCheckCommand(program, ctx, (code) => {
     exitCode = code;

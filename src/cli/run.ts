@@ -155,6 +155,11 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
   interruption.commandStarting();
   await render(result, options, ctx, color);
   if (options.report) writeReport(resolve(ctx.cwd, options.report), result, ctx.stderr);
+  if (ctx.env.GITHUB_ACTIONS === "true" && result.outcome !== "no-rule") {
+    // Only once a rule was involved: a command no rule matches loads nothing more.
+    const { reportToGithub } = await import("../report/github-run.js");
+    reportToGithub(result, ctx.env, ctx.stderr);
+  }
   return result.exitCode;
 }
 

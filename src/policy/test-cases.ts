@@ -10,7 +10,16 @@ export interface PolicyTestResult {
   passed: boolean;
   failures: string[];
   /** What the policy actually decided, for the test runner's output. */
-  actual: { decision: string; environment?: string; rules: string[]; blocked?: string };
+  actual: {
+    decision: string;
+    environment?: string;
+    rules: string[];
+    blocked?: string;
+    /** The rules whose decision won, per simple command (coverage counts only these). */
+    decidedBy: string[];
+    /** Blocked before any rule's decision counted (a contradiction, an unknown environment). */
+    blockedBeforeRules?: true;
+  };
 }
 
 export function runPolicyTests(policy: Policy): PolicyTestResult[] {
@@ -36,6 +45,8 @@ export function runPolicyTest(policy: Policy, test: PolicyTest): PolicyTestResul
     ...(evaluation.environment && { environment: evaluation.environment.name }),
     rules: evaluation.rules.map((r) => r.id),
     ...(evaluation.blocked && { blocked: evaluation.blocked.reason }),
+    decidedBy: [...new Set(evaluation.matches.map((m) => m.decidedBy.id))],
+    ...(evaluation.blocked && !evaluation.blocked.rule && { blockedBeforeRules: true as const }),
   };
   const failures: string[] = [];
   const { expect } = test;

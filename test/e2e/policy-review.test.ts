@@ -43,6 +43,12 @@ const POLICY = yaml`
     - name: reading about dropdb is not guarded
       command: [man, dropdb]
       expect: { decision: none }
+    - name: a staging pipeline delete needs confirmation
+      command: [fly, -t, staging, dp, -p, main]
+      expect: { decision: confirm, environment: staging, rules: [fly-destroy] }
+    - name: dropping a production database is denied
+      command: [dropdb, -h, prod, payments]
+      expect: { decision: deny, environment: production, rules: [dropdb] }
 `;
 
 function withPolicy(ws: Workspace, text = POLICY, name = "ops.yaml"): string {
@@ -72,7 +78,7 @@ describe("preflight policy validate", () => {
     const good = await ws.run(["policy", "validate", "ops.yaml"]);
     expect(good).toMatchObject({
       exitCode: 0,
-      stdout: "ops.yaml: valid (2 rules, 2 environments, 4 test cases)\n",
+      stdout: "ops.yaml: valid (2 rules, 2 environments, 6 test cases)\n",
     });
   });
 });
@@ -188,7 +194,9 @@ describe("preflight policy test", () => {
     withPolicy(ws);
     const pass = await ws.run(["policy", "test", "--min-coverage", "100", "ops.yaml"]);
     expect(pass.exitCode).toBe(0);
-    expect(pass.stdout).toContain("4 of 4 test cases passed; rule coverage 100%");
+    expect(pass.stdout).toContain(
+      "6 of 6 test cases passed; rule coverage 100% (2 of 2 rules with a positive case, a negative case and every environment); rule × environment coverage 100% (4 of 4)",
+    );
 
     withPolicy(ws, POLICY.slice(0, POLICY.indexOf("tests:")), "bare.yaml");
     const none = await ws.run(["policy", "test", "bare.yaml"]);
@@ -198,7 +206,8 @@ describe("preflight policy test", () => {
     withPolicy(ws, POLICY.replace(/ {2}- name: reading about dropdb[\s\S]*$/, ""), "short.yaml");
     const short = await ws.run(["policy", "test", "--min-coverage", "100", "short.yaml"]);
     expect(short.exitCode).toBe(1);
-    expect(short.stdout).toContain("rule coverage 50% is below --min-coverage 100%");
+    expect(short.stdout).toContain("✘ coverage 0% is below --min-coverage 100%");
+    expect(short.stdout).toMatch(/ {2}dropdb +✔ 1 +✔ 1 +✘ 0 +✘ production +✔ \(fallback\)\n/);
   });
 
   it("passes on every policy bundled under policies/", async (t) => {
@@ -255,23 +264,30 @@ describe("preflight policy diff", () => {
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain(
       [
-        "weakenings (1):",
+        "structural changes (2):",
+        `  ✘ weakening: rule fly-destroy: production: deny → confirm (from "*")`,
+        "      at git:HEAD:ops.yaml:10 → ops.yaml:10",
+        `  ✔ tightening: rule dropdb: staging: confirm (from "*") → deny (from "*")`,
+        "      at git:HEAD:ops.yaml:17 → ops.yaml:17",
+      ].join("\n"),
+    );
+    expect(result.stdout).toContain(
+      [
+        "less guarded:",
         "  ✘ fly -t prod destroy-pipeline -p main",
         "      decision deny → confirm (rule fly-destroy)",
-        "",
-        "tightenings (1):",
-        "  ✔ dropdb -h staging scratch",
-        "      decision confirm → deny (rule dropdb)",
       ].join("\n"),
     );
 
     git(ws, "commit", "-q", "-am", "policy v2");
     const reverse = await ws.run(["policy", "diff", "git:HEAD:ops.yaml", "git:HEAD~1:ops.yaml"]);
     expect(reverse.exitCode).toBe(1);
-    expect(reverse.stdout).toMatch(
-      /weakenings \(1\):\n {2}✘ dropdb -h staging scratch\n {6}decision deny → confirm \(rule dropdb\)/,
+    expect(reverse.stdout).toContain(
+      `  ✘ weakening: rule dropdb: staging: deny (from "*") → confirm (from "*")\n`,
     );
-    expect(reverse.stdout).toContain("decision confirm → deny (rule fly-destroy)");
+    expect(reverse.stdout).toContain(
+      `✔ tightening: rule fly-destroy: production: confirm (from "*") → deny\n`,
+    );
 
     const same = await ws.run(["policy", "diff", "git:HEAD:ops.yaml", "ops.yaml"]);
     expect(same.exitCode).toBe(0);
@@ -299,7 +315,7 @@ describe("preflight policy diff", () => {
     ]);
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toContain(
-      "5 commands compared (4 from the two versions' test cases, 1 from --commands)",
+      "sampled commands: 7 compared (6 from the two versions' test cases, 1 from --commands)",
     );
     expect(result.stdout).not.toContain("dropdb -h db.internal payments");
 

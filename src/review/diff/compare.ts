@@ -4,7 +4,7 @@
  * tightening, or another change a reviewer should see (an edited check, a renamed
  * environment) that is neither by itself.
  */
-import type { ChangeExpectation, Decision, Policy, Selector } from "../../policy/types.js";
+import type { ChangeExpectation, Decision, Selector } from "../../policy/types.js";
 import type { CommandOutcome, ExpectationSet, GuardItem } from "./outcome.js";
 
 export type Direction = "weakening" | "tightening" | "change";
@@ -18,7 +18,10 @@ export interface Difference {
   rule?: string;
 }
 
-const RANK: Record<Decision | "none", number> = { none: 0, allow: 1, confirm: 2, deny: 3 };
+// `approve` (a second person) sits between confirm and deny; a decision not listed here
+// ranks as deny, so a change to or from it never reads as a loosening it is not.
+const RANK: Record<string, number> = { none: 0, allow: 1, confirm: 2, approve: 3, deny: 4 };
+const rank = (d: Decision | "none") => RANK[d] ?? RANK.deny!;
 
 export function compareOutcomes(before: CommandOutcome, after: CommandOutcome): Difference[] {
   const out: Difference[] = [];
@@ -26,7 +29,7 @@ export function compareOutcomes(before: CommandOutcome, after: CommandOutcome): 
     out.push({ direction, field, text, ...(rule !== undefined && { rule }) });
 
   if (before.decision !== after.decision) {
-    const direction = RANK[after.decision] < RANK[before.decision] ? "weakening" : "tightening";
+    const direction = rank(after.decision) < rank(before.decision) ? "weakening" : "tightening";
     const by = (o: CommandOutcome) => (o.decidedBy ? `rule ${o.decidedBy}` : "no rule matches");
     const text =
       before.decidedBy === after.decidedBy
@@ -114,7 +117,10 @@ const ANY: ExpectationSet = {
   unchanged: [],
 };
 
-function compareExpectations(before: ExpectationSet[], after: ExpectationSet[]): Difference[] {
+export function compareExpectations(
+  before: ExpectationSet[],
+  after: ExpectationSet[],
+): Difference[] {
   const out: Difference[] = [];
   const rules = [...new Set([...before, ...after].map((e) => e.rule))];
   for (const rule of rules) {
@@ -199,86 +205,6 @@ function compareChange(
         direction: "weakening",
         text: `${which} ${JSON.stringify(a)} → ${JSON.stringify(b)} (preflight cannot prove the new selector is not looser)`,
       });
-  }
-  return out;
-}
-
-/** What changed in the policy as a whole: environments, the policy-wide settings, rules. */
-export function comparePolicies(before: Policy, after: Policy): Difference[] {
-  const out: Difference[] = [];
-  const push = (direction: Direction, text: string, rule?: string) =>
-    out.push({ direction, field: "policy", text, ...(rule !== undefined && { rule }) });
-  for (const old of Object.values(before.environments)) {
-    const now = after.environments[old.name];
-    if (!now) {
-      push(
-        old.protected ? "weakening" : "change",
-        `environment '${old.name}'${old.protected ? " (protected)" : ""} was removed`,
-      );
-      continue;
-    }
-    if (old.protected !== now.protected)
-      push(
-        old.protected ? "weakening" : "tightening",
-        `environment '${old.name}' is ${now.protected ? "now protected" : "no longer protected"}`,
-      );
-    const gone = old.targets.filter((t) => !now.targets.includes(t));
-    const added = now.targets.filter((t) => !old.targets.includes(t));
-    if (gone.length && now.protected)
-      push(
-        "weakening",
-        `environment '${old.name}' no longer matches target ${gone.map((t) => JSON.stringify(t)).join(", ")}: such targets become unknown`,
-      );
-    if (added.length && now.protected)
-      push(
-        "tightening",
-        `environment '${old.name}' now also matches target ${added.map((t) => JSON.stringify(t)).join(", ")}`,
-      );
-    if (JSON.stringify(old.vars) !== JSON.stringify(now.vars))
-      push(
-        "change",
-        `environment '${old.name}' match.vars ${JSON.stringify(old.vars)} → ${JSON.stringify(now.vars)}`,
-      );
-  }
-  for (const now of Object.values(after.environments)) {
-    if (!before.environments[now.name])
-      push(
-        now.protected ? "tightening" : "change",
-        `environment '${now.name}'${now.protected ? " (protected)" : ""} was added`,
-      );
-  }
-  if (before.unknownEnvironment !== after.unknownEnvironment)
-    push(
-      after.unknownEnvironment === "deny" ? "tightening" : "weakening",
-      `unknown-environment ${before.unknownEnvironment} → ${after.unknownEnvironment}`,
-    );
-  if (before.unparsableScripts !== after.unparsableScripts)
-    push(
-      after.unparsableScripts === "block" ? "tightening" : "weakening",
-      `unparsable-scripts ${before.unparsableScripts} → ${after.unparsableScripts}`,
-    );
-  for (const old of before.rules) {
-    if (!after.rules.some((r) => r.id === old.id))
-      push(
-        "weakening",
-        `rule '${old.id}' was removed (it was at ${old.source.file}:${old.source.line})`,
-        old.id,
-      );
-  }
-  for (const now of after.rules) {
-    const old = before.rules.find((r) => r.id === now.id);
-    if (!old)
-      push(
-        "tightening",
-        `rule '${now.id}' was added (${now.source.file}:${now.source.line})`,
-        now.id,
-      );
-    else if (JSON.stringify([old.commands, old.args]) !== JSON.stringify([now.commands, now.args]))
-      push(
-        "change",
-        `rule '${now.id}' now matches ${[...now.commands, ...now.args].join(" ")} (was ${[...old.commands, ...old.args].join(" ")})`,
-        now.id,
-      );
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { policyFrom, yaml } from "../../../test/helpers/policy-factory.js";
+import { yaml } from "../../../test/helpers/policy-factory.js";
+import { loadForReview } from "../shared/load.js";
 import { parseCommandsFile } from "./commands.js";
 import { diffPolicies } from "./diff.js";
 import { renderPolicyDiff } from "./render.js";
@@ -55,12 +56,24 @@ const NEW = yaml`
     - { name: local drop, command: [dropdb, -h, staging, scratch], expect: { decision: deny } }
 `;
 
+/** A policy text as `policy diff` loads one: compiled, with where each key is written. */
+function side(text: string, file: string) {
+  const review = loadForReview({
+    name: file,
+    files: [{ file, text }],
+    testFiles: [],
+    problems: [],
+  });
+  if (!review.policy) throw new Error(JSON.stringify(review.problems));
+  return { ...review, policy: review.policy };
+}
+
 async function diff(oldText: string, newText: string, extra = "") {
   return diffPolicies({
     oldName: "old.yaml",
     newName: "new.yaml",
-    old: await policyFrom(oldText, "old.yaml"),
-    new: await policyFrom(newText, "new.yaml"),
+    old: side(oldText, "old.yaml"),
+    new: side(newText, "new.yaml"),
     extra: parseCommandsFile("commands.txt", extra).commands,
   });
 }
@@ -113,28 +126,46 @@ describe("diffPolicies", () => {
         ],
       },
     ]);
-    expect(result).toMatchObject({ weakenings: 4, tightenings: 1, policy: [] });
+    expect(result).toMatchObject({ sampledWeakenings: 4 });
+    expect(result.structure.map((c) => [c.class, c.subject, c.text])).toEqual([
+      ["weakening", "rule fly-destroy", 'production: deny → confirm (from "*")'],
+      ["weakening", "rule fly-destroy", "check 'pipeline exists' removed"],
+      ["weakening", "rule fly-destroy", "expect.removed: max 1 → 2"],
+      ["weakening", "rule fly-destroy", 'expect.removed: only {"name":"{resource}"} removed'],
+      ["tightening", "rule dropdb", 'staging: confirm (from "*") → deny (from "*")'],
+    ]);
   });
 
-  it("renders weakenings apart from tightenings, and says a second reviewer is due", async () => {
+  it("renders the structural changes first, with both sides' lines, then the sampled commands", async () => {
     const text = renderPolicyDiff(await diff(OLD, NEW));
     expect(text).toBe(
       [
         "policy diff old.yaml → new.yaml",
-        "2 commands compared (2 from the two versions' test cases)",
         "",
-        "weakenings (4):",
+        "structural changes (5):",
+        `  ✘ weakening: rule fly-destroy: production: deny → confirm (from "*")`,
+        "      at old.yaml:11 → new.yaml:11",
+        "  ✘ weakening: rule fly-destroy: check 'pipeline exists' removed",
+        "      at old.yaml:13 → new.yaml:7",
+        "  ✘ weakening: rule fly-destroy: expect.removed: max 1 → 2",
+        "      at old.yaml:16 → new.yaml:14",
+        `  ✘ weakening: rule fly-destroy: expect.removed: only {"name":"{resource}"} removed`,
+        "      at old.yaml:16 → new.yaml:14",
+        `  ✔ tightening: rule dropdb: staging: confirm (from "*") → deny (from "*")`,
+        "      at old.yaml:20 → new.yaml:18",
+        "",
+        "sampled commands: 2 compared (2 from the two versions' test cases), 2 with a different outcome",
+        "less guarded:",
         "  ✘ fly -t prod destroy-pipeline -p main",
         "      decision deny → confirm (rule fly-destroy)",
         "      check 'pipeline exists' (rule fly-destroy) no longer runs",
         "      expect.removed (rule fly-destroy): max 1 → 2",
         `      expect.removed (rule fly-destroy): only {"name":"{resource}"} removed`,
-        "",
-        "tightenings (1):",
+        "more guarded:",
         "  ✔ dropdb -h staging scratch",
         "      decision confirm → deny (rule dropdb)",
         "",
-        "4 weakenings, 1 tightening: this change makes some commands less guarded; it deserves a second reviewer",
+        "4 weakenings, 0 changes needing a human, 1 tightening, 0 neutral changes: this change may make some commands less guarded; it deserves a second reviewer",
         "",
       ].join("\n"),
     );
@@ -142,10 +173,8 @@ describe("diffPolicies", () => {
 
   it("reports nothing, and no weakening, for the same policy", async () => {
     const result = await diff(OLD, OLD);
-    expect(result).toMatchObject({ commands: [], policy: [], weakenings: 0, tightenings: 0 });
-    expect(renderPolicyDiff(result)).toContain(
-      "no differences in what the policy does with these commands",
-    );
+    expect(result).toMatchObject({ commands: [], structure: [], weakenings: 0, tightenings: 0 });
+    expect(renderPolicyDiff(result)).toContain("no differences in meaning");
   });
 
   it("compares the commands of a --commands file too, with their variables", async () => {
@@ -167,10 +196,11 @@ describe("diffPolicies", () => {
         text: "environment production (protected) → production (not protected)",
       }),
     );
-    expect(result.policy).toContainEqual(
+    expect(result.structure).toContainEqual(
       expect.objectContaining({
-        direction: "weakening",
-        text: "environment 'production' is no longer protected",
+        class: "weakening",
+        subject: "environment production",
+        text: "protected true → false",
       }),
     );
   });
@@ -180,15 +210,60 @@ describe("diffPolicies", () => {
       .replace("match: { target: [prod] }", "match: { target: [production] }")
       .replace(/ {2}- id: dropdb\n(?: {4}.*\n)+/, "");
     const result = await diff(OLD, loosened);
-    expect(result.policy.map((d) => [d.direction, d.text])).toEqual([
+    expect(result.structure.map((c) => [c.class, c.subject, c.text])).toEqual([
+      ["weakening", "policy", "unknown-environment deny → protected"],
       [
         "weakening",
-        `environment 'production' no longer matches target "prod": such targets become unknown`,
+        "environment production",
+        "match.target no longer lists prod: such targets are no longer recognised as protected",
       ],
-      ["tightening", `environment 'production' now also matches target "production"`],
-      ["weakening", "unknown-environment deny → protected"],
-      ["weakening", "rule 'dropdb' was removed (it was at old.yaml:17)"],
+      ["weakening", "rule dropdb", "removed: dropdb is no longer guarded by it"],
+      [
+        "weakening",
+        "rule fly-destroy",
+        'unknown-environment: deny (unknown-environment: deny) → confirm (from "*")',
+      ],
+      ["tightening", "environment production", "match.target now lists production"],
     ]);
+  });
+});
+
+describe("diffPolicies on renamed rules", () => {
+  it("shows a removed id plus an added one with the same match as a rename, and compares both sides", async () => {
+    const renamed = OLD.replace("id: fly-destroy", "id: fly-destroy-pipeline").replace(
+      'decision: { production: deny, "*": confirm }',
+      "decision: confirm",
+    );
+    const result = await diff(OLD, renamed);
+    expect(result.structure.map((c) => [c.class, c.subject, c.text])).toEqual([
+      ["weakening", "rule fly-destroy-pipeline", 'production: deny → confirm (from "*")'],
+      [
+        "neutral",
+        "rule fly-destroy-pipeline",
+        "renamed from 'fly-destroy' (same match); compared as one rule",
+      ],
+    ]);
+  });
+});
+
+describe("diffPolicies on keys it has no classifier for", () => {
+  it("lists a changed unknown key (a rule's, an environment's) as needing a human, never as no difference", async () => {
+    const old = side(OLD, "old.yaml");
+    const now = side(OLD, "new.yaml");
+    const rule = now.policy.rules[0]! as unknown as Record<string, unknown>;
+    rule.team = "payments";
+    const env = now.policy.environments.production as unknown as Record<string, unknown>;
+    env.urls = ["https://prod.example.com/*"];
+    const result = diffPolicies({ oldName: "old", newName: "new", old, new: now, extra: [] });
+    expect(result.structure.map((c) => [c.class, c.subject, c.text])).toEqual([
+      [
+        "needs-human",
+        "rule fly-destroy",
+        'team (absent) → "payments" (preflight does not know whether this loosens the policy)',
+      ],
+      ["tightening", "environment production", "match.urls now lists https://prod.example.com/*"],
+    ]);
+    expect(result.needsHuman).toBe(1);
   });
 });
 

@@ -1,11 +1,13 @@
 /**
- * `policy diff` as data: every command whose outcome differs between two policy versions,
- * and every policy-wide difference, each sorted into weakenings, tightenings and changes.
+ * `policy diff` as data. First the structural diff: every change of meaning between the two
+ * compiled policies, key by key, classed and located on both sides. Then, as evidence, every
+ * sampled command (test cases, --commands) whose outcome differs between the versions.
  */
-import type { Policy } from "../../policy/types.js";
-import { type DiffCommand, diffCommands } from "./commands.js";
-import { compareOutcomes, comparePolicies, type Difference } from "./compare.js";
+import type { DiffCommand } from "./commands.js";
+import { diffCommands } from "./commands.js";
+import { compareOutcomes, type Difference } from "./compare.js";
 import { commandOutcome } from "./outcome.js";
+import { compareStructure, type DiffSide, type StructuralChange } from "./structure/structural.js";
 
 export interface CommandDifference {
   command: DiffCommand;
@@ -15,42 +17,57 @@ export interface CommandDifference {
 export interface PolicyDiff {
   old: string;
   new: string;
-  /** How many commands were compared, and how many came from --commands. */
+  /** Every change of meaning, weakenings first. */
+  structure: StructuralChange[];
+  /** How many commands were sampled, and how many came from --commands. */
   compared: number;
   extra: number;
   commands: CommandDifference[];
-  policy: Difference[];
   weakenings: number;
   tightenings: number;
+  needsHuman: number;
+  neutral: number;
+  /** Sampled commands that are less guarded (evidence; each should match a structural weakening). */
+  sampledWeakenings: number;
 }
 
 export function diffPolicies(input: {
   oldName: string;
   newName: string;
-  old: Policy;
-  new: Policy;
+  old: DiffSide;
+  new: DiffSide;
   extra: readonly DiffCommand[];
 }): PolicyDiff {
-  const commands = diffCommands(input.old, input.new, input.extra);
+  const structure = compareStructure(input.old, input.new);
+  const commands = diffCommands(input.old.policy, input.new.policy, input.extra);
   const changed = commands
     .map((command) => ({
       command,
       differences: compareOutcomes(
-        commandOutcome(input.old, command),
-        commandOutcome(input.new, command),
+        commandOutcome(input.old.policy, command),
+        commandOutcome(input.new.policy, command),
       ),
     }))
     .filter((c) => c.differences.length > 0);
-  const policy = comparePolicies(input.old, input.new);
-  const all = [...changed.flatMap((c) => c.differences), ...policy];
+  const count = (cls: StructuralChange["class"]) => structure.filter((c) => c.class === cls).length;
   return {
     old: input.oldName,
     new: input.newName,
+    structure,
     compared: commands.length,
     extra: input.extra.length,
     commands: changed,
-    policy,
-    weakenings: all.filter((d) => d.direction === "weakening").length,
-    tightenings: all.filter((d) => d.direction === "tightening").length,
+    weakenings: count("weakening"),
+    tightenings: count("tightening"),
+    needsHuman: count("needs-human"),
+    neutral: count("neutral"),
+    sampledWeakenings: changed
+      .flatMap((c) => c.differences)
+      .filter((d) => d.direction === "weakening").length,
   };
+}
+
+/** Exit 1 when a person must look again: a weakening, an unclassed change, or a weaker command. */
+export function needsSecondReview(diff: PolicyDiff): boolean {
+  return diff.weakenings + diff.needsHuman + diff.sampledWeakenings > 0;
 }

@@ -29,11 +29,25 @@ export function renderJunit(runs: readonly PolicyTestRun[]): string {
       }
     }
     if (run.coverageShort) {
-      const uncovered = run.coverage!.rules.filter((c) => !c.covered).map((c) => c.rule.id);
+      const rules = run.coverage!.rules;
+      const uncovered = rules
+        .filter((c) => c.positive.length === 0 || c.negative.length === 0)
+        .map((c) => c.rule.id);
+      const environments = rules.flatMap((c) =>
+        c.environments.filter((e) => !e.covered).map((e) => `${c.rule.id} × ${e.environment}`),
+      );
       fail(
-        `rule coverage at least ${run.coverageShort.min}%`,
-        `rule coverage ${formatPercent(run.coverageShort.percent)} is below ${run.coverageShort.min}%`,
-        `rules without both a positive and a negative case: ${uncovered.join(", ")}`,
+        `coverage at least ${run.coverageShort.min}%`,
+        `coverage ${formatPercent(run.coverageShort.percent)} is below ${run.coverageShort.min}%`,
+        [
+          `rule coverage ${formatPercent(run.coverage!.percent)}; rule × environment coverage ${formatPercent(run.coverage!.environmentPercent)}`,
+          ...(uncovered.length
+            ? [`rules without both a positive and a negative case: ${uncovered.join(", ")}`]
+            : []),
+          ...(environments.length
+            ? [`rule × environment decisions no test asserts: ${environments.join(", ")}`]
+            : []),
+        ].join("\n"),
       );
     }
     const failures = cases.filter((c) => c.includes("<failure")).length;

@@ -55,7 +55,7 @@ export function renderTestText(runs: readonly PolicyTestRun[], showCoverage: boo
       out.push(...renderCoverage(run, showCoverage));
     const failed = run.results.filter((r) => !r.passed).length;
     out.push(
-      `  ${run.results.length - failed} of ${run.results.length} test cases passed${run.coverage ? `; rule coverage ${formatPercent(run.coverage.percent)} (${run.coverage.covered} of ${run.coverage.rules.length} rules with a positive and a negative case)` : ""}`,
+      `  ${run.results.length - failed} of ${run.results.length} test cases passed${run.coverage ? `; ${coverageSummary(run.coverage)}` : ""}`,
       "",
     );
   }
@@ -69,28 +69,40 @@ export function renderTestText(runs: readonly PolicyTestRun[], showCoverage: boo
   return `${out.join("\n")}\n`;
 }
 
+/** Both measures in one line: whole rules, and rule × environment decisions. */
+export function coverageSummary(coverage: PolicyCoverage): string {
+  return `rule coverage ${formatPercent(coverage.percent)} (${coverage.covered} of ${coverage.rules.length} rules with a positive case, a negative case and every environment); rule × environment coverage ${formatPercent(coverage.environmentPercent)} (${coverage.environmentCovered} of ${coverage.environmentItems})`;
+}
+
+/** The lower of the two measures: what --min-coverage holds the policy to. */
+export function coveragePercent(coverage: PolicyCoverage): number {
+  return Math.min(coverage.percent, coverage.environmentPercent);
+}
+
 function renderCoverage(run: PolicyTestRun, all: boolean): string[] {
   const coverage = run.coverage!;
   const out: string[] = [];
   if (run.coverageShort) {
     out.push(
-      `  ✘ rule coverage ${formatPercent(run.coverageShort.percent)} is below --min-coverage ${run.coverageShort.min}%`,
+      `  ✘ coverage ${formatPercent(run.coverageShort.percent)} is below --min-coverage ${run.coverageShort.min}%`,
     );
   }
   const rows = coverage.rules.filter((c) => all || !c.covered);
   if (rows.length === 0) return out;
   const width = Math.max(4, ...rows.map((c) => c.rule.id.length));
-  out.push(`  ${"rule".padEnd(width)}  matched  positive  negative`);
+  out.push(`  ${"rule".padEnd(width)}  matched  positive  negative  environments`);
   for (const c of rows) {
     const mark = (names: string[]) => (names.length > 0 ? `✔ ${names.length}` : "✘ 0").padEnd(8);
+    const envs = c.environments.map((e) => `${e.covered ? "✔" : "✘"} ${e.environment}`).join("  ");
     out.push(
-      `  ${c.rule.id.padEnd(width)}  ${mark(c.matched)} ${mark(c.positive)}  ${mark(c.negative)}`.trimEnd(),
+      `  ${c.rule.id.padEnd(width)}  ${mark(c.matched)} ${mark(c.positive)}  ${mark(c.negative)}  ${envs}`.trimEnd(),
     );
   }
   const missing = rows.filter((c) => !c.covered);
   if (missing.length > 0) {
     out.push(
-      "  a positive case lists the rule in expect.rules and matches it; a negative case runs the rule's program but does not match it",
+      "  a positive case lists the rule in expect.rules and matches it; a negative case runs the rule's program but does not match it;",
+      "  an environment is covered by a test that matches the rule there and asserts the decision (the fallback: in any environment the decision map does not name)",
     );
   }
   return out;
