@@ -1,5 +1,9 @@
-// Builds dist/ with esbuild. Two bundles, for two kinds of caller:
+// Builds dist/ with esbuild. The bundles, for their kinds of caller:
 //
+// - dist/fast.cjs: what bin/preflight.js loads first: a command no rule matches, on a policy
+//   already in the compiled-policy cache (src/fast.ts). Only argv reading, the cache lookup,
+//   evaluateCommand, the spawn and the audit append; it answers "not mine" for anything else
+//   and the bin loads dist/cli.cjs. Its size is what every unguarded command pays to compile.
 // - dist/cli.cjs: the command line, ONE CommonJS file. Every `preflight -- CMD` pays for
 //   loading it, and Node 20 loads one CommonJS file ~8 ms faster than the same code split
 //   into ES modules (measured with `npm run bench`). Heavy packages (yaml, zod, commander,
@@ -17,13 +21,28 @@ rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 // `preflight --version` prints the version of the package it was built from.
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
 
+// One id for every bundle of this build: the compiled-policy cache keys entries by it, and
+// the fast path and the full CLI must find each other's entries (src/policy/cache.ts).
+const buildId = `${Date.now().toString(36)}-${process.pid.toString(36)}`;
+
 const common = {
   bundle: true,
   platform: "node",
   target: "node20",
   packages: "external",
   logLevel: "warning",
-  define: { __PREFLIGHT_VERSION__: JSON.stringify(version) },
+  define: {
+    __PREFLIGHT_VERSION__: JSON.stringify(version),
+    PREFLIGHT_BUILD_ID: JSON.stringify(buildId),
+  },
+};
+
+// The sources are ES modules and read import.meta.url to find the package's own files;
+// CommonJS has __filename instead.
+const asCommonJs = {
+  format: "cjs",
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 };
 
 // The policy review commands (src/cli/policy-tools.ts) are a bundle of their own, loaded by
@@ -79,24 +98,28 @@ await build({
 
 await build({
   ...common,
+  ...asCommonJs,
   entryPoints: ["src/index.ts"],
-  format: "cjs",
   outfile: "dist/cli.cjs",
-  // The sources are ES modules and read import.meta.url to find the package's own files;
-  // CommonJS has __filename instead.
-  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { ...common.define, "import.meta.url": "__importMetaUrl" },
   plugins: [awsModulesApart, policyToolsApart, githubRunApart],
 });
 
 await build({
   ...common,
+  ...asCommonJs,
+  entryPoints: ["src/fast.ts"],
+  outfile: "dist/fast.cjs",
+  // Whitespace and syntax only: names stay, so a stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
+});
+
+await build({
+  ...common,
   entryPoints: ["src/cli/policy-tools.ts"],
+  ...asCommonJs,
   plugins: [awsModulesApart],
-  format: "cjs",
   outfile: "dist/policy-tools.cjs",
-  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 });
 
 await build({

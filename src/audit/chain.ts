@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { canonicalJson } from "../util/canonical-json.js";
+import { sha256Hex } from "../util/digest.js";
 
 export { canonicalJson };
 
@@ -12,7 +12,5 @@ export const GENESIS_HASH = "0".repeat(64);
  */
 export function hashRecord(prevHash: string, record: object): string {
   const { prevHash: _prev, hash: _hash, ...content } = record as Record<string, unknown>;
-  return createHash("sha256")
-    .update(`${prevHash}\n${canonicalJson(content)}`, "utf8")
-    .digest("hex");
+  return sha256Hex(`${prevHash}\n${canonicalJson(content)}`);
 }

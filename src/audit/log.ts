@@ -103,7 +103,7 @@ function nextSeq(
   return countNewlines(fd, size) + (cutLine ? 2 : 1);
 }
 
-function appendLocked(file: string, content: AuditRecord): AuditWriteResult {
+function appendLocked(file: string, content: AuditRecord, fsync: boolean): AuditWriteResult {
   const fd = openSync(file, "a+", 0o600);
   try {
     const { size } = fstatSync(fd);
@@ -123,7 +123,7 @@ function appendLocked(file: string, content: AuditRecord): AuditWriteResult {
     for (let written = 0; written < bytes.length; ) {
       written += writeSync(fd, bytes, written, bytes.length - written);
     }
-    fsyncSync(fd);
+    if (fsync) fsyncSync(fd);
     return { hash, prevHash, line: seq };
   } finally {
     closeSync(fd);
@@ -134,14 +134,19 @@ function appendLocked(file: string, content: AuditRecord): AuditWriteResult {
  * Appends one record to the hash-chained log, under a lock on `<file>.lock`: reads the last
  * record's hash from the tail of the file (a missing or empty file starts at GENESIS_HASH),
  * and writes the record with `seq`, then `prevHash` and `hash` as its last keys, in a single
- * write followed by fsync. The record is redacted first (redactDeep), so whatever a caller
+ * write followed by fsync (`fsync: false` skips only that, for a command no rule matched; see
+ * src/io/audit-sink.ts). The record is redacted first (redactDeep), so whatever a caller
  * passes, secrets do not reach the log; the caller's object is not changed.
  * Throws AuditWriteError when the file cannot be locked or written.
  */
-export function appendAuditRecord(file: string, record: Record<string, unknown>): AuditWriteResult {
+export function appendAuditRecord(
+  file: string,
+  record: Record<string, unknown>,
+  options: { fsync?: boolean } = {},
+): AuditWriteResult {
   const { seq: _seq, prevHash: _prev, hash: _hash, ...content } = redactDeep(record);
   return wrapWriteErrors(file, () => {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    return withFileLock(file, () => appendLocked(file, content));
+    return withFileLock(file, () => appendLocked(file, content, options.fsync ?? true));
   });
 }

@@ -2,18 +2,18 @@
  * `preflight run` and `preflight plan`: load the policy, build the ports, run the lifecycle,
  * then render the outcome, write the report and return the exit code.
  */
-import { hostname, userInfo } from "node:os";
+import { hostname } from "node:os";
 import { resolve } from "node:path";
 import { resolveAuditLogPath } from "../audit/path.js";
 import { createAwsClients } from "../aws/clients.js";
 import { PolicyError, UsageError } from "../errors.js";
 import { createAuditSink } from "../io/audit-sink.js";
-import { chalkFor, createPresenter } from "../io/presenter.js";
+import { createPresenter } from "../io/presenter.js";
 import { createProcessRunner } from "../io/process-runner.js";
 import { programFiles } from "../io/program-files.js";
 import { createTerminalPrompter } from "../io/prompter.js";
 import { loadPolicy } from "../policy/load.js";
-import { toAuditRecord, toJsonReport } from "../report/json.js";
+import { toAuditRecord } from "../report/json.js";
 import { learnSecrets } from "../report/redact.js";
 import { hangingIndent } from "../report/wrap.js";
 import { ensureReportWritable, writeReport } from "../report/write-report.js";
@@ -23,7 +23,9 @@ import { guardedRun } from "../run/lifecycle.js";
 import type { RunContext } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
 import type { CliContext } from "./context.js";
+import { currentUser } from "./current-user.js";
 import { recordInterruptionsUntilStart } from "./interruption.js";
+import { renderRunResult } from "./render-run.js";
 import type { RunCommandOptions } from "./run-options.js";
 import { watchRun } from "./run-watch.js";
 
@@ -153,7 +155,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
   }
 
   interruption.commandStarting();
-  await render(result, options, ctx, color);
+  await renderRunResult(result, options, ctx, color);
   if (options.report) writeReport(resolve(ctx.cwd, options.report), result, ctx.stderr);
   if (ctx.env.GITHUB_ACTIONS === "true" && result.outcome !== "no-rule") {
     // Only once a rule was involved: a command no rule matches loads nothing more.
@@ -161,34 +163,6 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
     reportToGithub(result, ctx.env, ctx.stderr);
   }
   return result.exitCode;
-}
-
-async function render(
-  result: RunResult,
-  options: RunCommandOptions,
-  ctx: CliContext,
-  color: boolean,
-): Promise<void> {
-  if (options.json) ctx.stdout(`${JSON.stringify(toJsonReport(result), null, 2)}\n`);
-  if (result.auditFailure) {
-    ctx.stderr(
-      `preflight: WARNING: the audit record could not be written (${result.auditFailure.error}). The record:\n`,
-    );
-    ctx.stderr(`${JSON.stringify(result.auditFailure.record)}\n`);
-  }
-  // A command no rule matched and that ran is none of preflight's business to talk about.
-  if (result.outcome === "no-rule" && options.verb === "run") return;
-  if (options.json) return;
-  const { renderOutcome } = await import("../report/human.js");
-  ctx.stderr(`${renderOutcome(result, await chalkFor(color), ctx.columns?.())}\n`);
-}
-
-function currentUser(env: Record<string, string | undefined>): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return env.USER ?? env.LOGNAME ?? "unknown";
-  }
 }
 
 /** Writes a record the lifecycle could not; if even that fails, prints it rather than lose it. */

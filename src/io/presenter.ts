@@ -4,6 +4,7 @@
  */
 import type { Presenter } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
+import { chalkFor } from "./chalk.js";
 import { createStepAnnouncer } from "./progress-line.js";
 
 export function createPresenter(options: {
@@ -31,7 +32,4 @@ export function createPresenter(options: {
   };
 }
 
-export async function chalkFor(color: boolean) {
-  const { Chalk } = await import("chalk");
-  return new Chalk({ level: color ? 2 : 0 });
-}
+export { chalkFor };

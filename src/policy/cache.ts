@@ -10,16 +10,22 @@
  * (`production: deny` → `allow`) must not be believed. The cache is best effort: without a
  * usable key or folder preflight only gets slower.
  */
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import type * as NodeCrypto from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { builtin } from "../util/builtin.js";
+import { equalInConstantTime, hmacHex, sha256Hex } from "../util/digest.js";
 import type { Policy } from "./types.js";
 
 export { cacheDirectory } from "../util/dirs.js";
 
-// Every build rewrites this module, so its mtime tells builds apart.
-const BUILD_STAMP = (() => {
+// Which build compiled an entry. The build defines PREFLIGHT_BUILD_ID, the same in every
+// bundle (the fast path and the full CLI must find each other's entries); run from source,
+// this module's mtime tells edits apart.
+declare const PREFLIGHT_BUILD_ID: string | undefined;
+export const BUILD_STAMP = (() => {
+  if (typeof PREFLIGHT_BUILD_ID === "string") return PREFLIGHT_BUILD_ID;
   try {
     return String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
   } catch {
@@ -28,9 +34,7 @@ const BUILD_STAMP = (() => {
 })();
 
 export function cacheKey(files: readonly string[], sha256: string): string {
-  return createHash("sha256")
-    .update(`${BUILD_STAMP}\n${files.join("\n")}\n${sha256}`)
-    .digest("hex");
+  return sha256Hex(`${BUILD_STAMP}\n${files.join("\n")}\n${sha256}`);
 }
 
 /** The key that seals cache entries, created on first use; undefined when it cannot be had. */
@@ -40,7 +44,7 @@ export function cacheSealKey(keyFile: string): Buffer | undefined {
   } catch {
     try {
       mkdirSync(dirname(keyFile), { recursive: true, mode: 0o700 });
-      const key = randomBytes(KEY_BYTES);
+      const key = builtin<typeof NodeCrypto>("node:crypto").randomBytes(KEY_BYTES);
       // "wx": two first runs at once must not each believe their own key.
       writeFileSync(keyFile, key, { mode: 0o600, flag: "wx" });
       return key;
@@ -62,7 +66,24 @@ function usableKey(key: Buffer): Buffer | undefined {
 const KEY_BYTES = 32;
 
 function seal(sealKey: Buffer, json: string): string {
-  return createHmac("sha256", sealKey).update(json).digest("hex");
+  return hmacHex(sealKey, json);
+}
+
+export function cacheEntryFile(dir: string, key: string): string {
+  return join(dir, `policy-${key}.json`);
+}
+
+/**
+ * A cache entry's policy without checking its seal: only for an entry the stat index says was
+ * checked and has not changed since (stat-index.ts). Undefined when it cannot be read.
+ */
+export function readVerifiedEntry(file: string): Policy | undefined {
+  try {
+    const text = readFileSync(file, "utf8");
+    return JSON.parse(text.slice(text.indexOf("\n") + 1)) as Policy;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The cached policy for these contents, or undefined (a miss, or an entry not sealed by us). */
@@ -73,12 +94,12 @@ export function readCachedPolicy(
   sealKey: Buffer,
 ): Policy | undefined {
   try {
-    const text = readFileSync(join(dir, `policy-${key}.json`), "utf8");
+    const text = readFileSync(cacheEntryFile(dir, key), "utf8");
     const newline = text.indexOf("\n");
     const json = text.slice(newline + 1);
-    const expected = Buffer.from(seal(sealKey, json));
-    const found = Buffer.from(text.slice(0, newline));
-    if (newline !== 64 || !timingSafeEqual(found, expected)) return undefined;
+    if (newline !== 64 || !equalInConstantTime(text.slice(0, newline), seal(sealKey, json))) {
+      return undefined;
+    }
     const policy = JSON.parse(json) as Policy;
     return policy.sha256 === sha256 ? policy : undefined;
   } catch {

@@ -3,27 +3,13 @@
  * policy from the cache or by parsing and validating every file. Any problem in any file
  * fails closed with a PolicyError listing every problem found.
  */
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { PolicyError, type PolicyProblem } from "../errors.js";
-import { stateDirectory } from "../util/dirs.js";
-import {
-  cacheDirectory,
-  cacheKey,
-  cacheSealKey,
-  readCachedPolicy,
-  writeCachedPolicy,
-} from "./cache.js";
-import { discoverPolicy, type PolicySource } from "./discover.js";
+import { writeCachedPolicy } from "./cache.js";
+import type { PolicySource } from "./discover.js";
+import { hashContents, type LoadPolicyOptions, lookUpPolicy } from "./load-cached.js";
 import type { Policy } from "./types.js";
 
-export interface LoadPolicyOptions {
-  explicit: readonly string[];
-  env: Record<string, string | undefined>;
-  cwd: string;
-  home: string;
-}
+export type { LoadPolicyOptions };
 
 export interface LoadedPolicy {
   policy: Policy;
@@ -32,21 +18,12 @@ export interface LoadedPolicy {
 
 /** The policy that applies here, from the cache or freshly compiled; throws PolicyError. */
 export async function loadPolicy(options: LoadPolicyOptions): Promise<LoadedPolicy> {
-  const source = discoverPolicy(options);
-  const texts = source.files.map((file) => ({ file, text: readPolicyFile(file) }));
-  const sha256 = hashContents(texts.map((t) => t.text));
-
-  const dir = cacheDirectory(options.env, options.home);
-  const sealKey = dir
-    ? cacheSealKey(join(stateDirectory(options.env, options.home), "cache.key"))
-    : undefined;
-  const key = cacheKey(source.files, sha256);
-  const cached = dir && sealKey ? readCachedPolicy(dir, key, sha256, sealKey) : undefined;
-  if (cached) return { policy: cached, source };
-
-  const policy = await compilePolicyTexts(texts, sha256);
-  if (dir && sealKey) writeCachedPolicy(dir, key, policy, sealKey);
-  return { policy, source };
+  const lookup = lookUpPolicy(options);
+  if (lookup.cached) return { policy: lookup.cached, source: lookup.source };
+  const policy = await compilePolicyTexts(lookup.texts, lookup.sha256);
+  const { store } = lookup;
+  if (store) writeCachedPolicy(store.dir, store.key, policy, store.sealKey);
+  return { policy, source: lookup.source };
 }
 
 /** Parses, validates and merges policy texts; throws a PolicyError with every problem. */
@@ -69,34 +46,4 @@ export async function compilePolicyTexts(
   problems.push(...merged.problems);
   if (problems.length > 0) throw new PolicyError(problems);
   return merged.policy;
-}
-
-function readPolicyFile(file: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new PolicyError(
-      [
-        {
-          file,
-          line: 1,
-          column: 1,
-          message: `cannot read the policy (${code ?? String(error)})`,
-          hint:
-            code === "EACCES"
-              ? "check the file's permissions"
-              : "check the path given with --policy or PREFLIGHT_POLICY",
-        },
-      ],
-      { cause: error },
-    );
-  }
-}
-
-/** SHA-256 over the files' contents, in load order: which policy version a run used. */
-function hashContents(texts: readonly string[]): string {
-  const hash = createHash("sha256");
-  for (const text of texts) hash.update(text).update("\0");
-  return hash.digest("hex");
 }

@@ -1,0 +1,120 @@
+/**
+ * The fast path: `preflight [run] [options] -- COMMAND` when no rule matches it and the policy
+ * is already compiled in the cache. Every shell command an automated caller issues takes this
+ * path, so it is built into a bundle of its own (dist/fast.cjs) holding only argv reading,
+ * the cached-policy lookup, the real evaluateCommand, the spawn and the audit append.
+ *
+ * It decides before it does anything: anything it is not sure of (another verb, --report, a
+ * cache miss, a policy problem, a rule that matches, a rule that asks for the AWS account)
+ * returns undefined with nothing printed, written or run, and the full CLI takes the command
+ * from the start. What it writes is the record the full CLI would write, through the same
+ * initialResult/finishRun, except that the unguarded record is not fsynced (see audit-sink.ts).
+ */
+import { hostname } from "node:os";
+import { resolveAuditLogPath } from "../audit/path.js";
+import { createAuditSink } from "../io/audit-sink.js";
+import { runInherited } from "../io/run-inherited.js";
+import { useColor } from "../io/terminal.js";
+import { lookUpPolicy } from "../policy/load-cached.js";
+import { learnSecrets } from "../report/redact.js";
+import { evaluateCommand } from "../run/evaluate.js";
+import { finishRun } from "../run/finish.js";
+import { initialResult } from "../run/initial-result.js";
+import { describeExit } from "../run/outcome.js";
+import type { RunInput } from "../run/ports.js";
+import type { CliContext } from "./context.js";
+import { currentUser } from "./current-user.js";
+import { readRunArgv } from "./fast-argv.js";
+import { renderUnguardedResult } from "./render-run.js";
+
+export type UnguardedContext = Pick<CliContext, "cwd" | "env" | "home" | "stdout" | "stderr"> & {
+  /** Whether stdin / stderr are terminals; asked only once the command is known to be unguarded. */
+  isatty: (fd: number) => boolean;
+};
+
+/**
+ * The run of a command no rule matches, ready to start (it resolves to the exit code); or
+ * undefined when the full CLI must handle the command line.
+ */
+export function prepareUnguardedRun(
+  args: readonly string[],
+  ctx: UnguardedContext,
+): (() => Promise<number>) | undefined {
+  const options = readRunArgv(args);
+  if (options?.verb !== "run" || options.report !== undefined) return undefined;
+  if (!options.command[0]?.trim() || options.command.some((word) => word.includes("\0"))) {
+    return undefined;
+  }
+  let input: RunInput;
+  let evaluation: ReturnType<typeof evaluateCommand>;
+  try {
+    const { cached: policy } = lookUpPolicy({
+      explicit: options.policy,
+      env: ctx.env,
+      cwd: ctx.cwd,
+      home: ctx.home,
+    });
+    if (!policy) return undefined;
+    let asksForAccount = false;
+    evaluation = evaluateCommand({
+      policy,
+      argv: options.command,
+      vars: ctx.env,
+      ...(options.env !== undefined && { intendedEnv: options.env }),
+      awsAccount: () => {
+        asksForAccount = true;
+        return undefined;
+      },
+    });
+    if (asksForAccount || evaluation.blocked || evaluation.decision !== "none") return undefined;
+    input = {
+      mode: "run",
+      argv: options.command,
+      policy,
+      options: {
+        ...(options.env !== undefined && { env: options.env }),
+        ...(options.confirm !== undefined && { confirm: options.confirm }),
+        ...(options.reason !== undefined && { reason: options.reason }),
+      },
+      context: {
+        cwd: ctx.cwd,
+        env: ctx.env,
+        user: currentUser(ctx.env),
+        host: hostname(),
+        interactive: ctx.isatty(0) && !ctx.env.CI,
+        ci: Boolean(ctx.env.CI),
+        home: ctx.home,
+      },
+    };
+  } catch {
+    // Whatever went wrong, the full CLI meets it again and reports it properly.
+    return undefined;
+  }
+
+  return async () => {
+    learnSecrets(options.command);
+    const started = new Date();
+    const audit = createAuditSink(
+      resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd),
+      { fsync: false },
+    );
+    const result = initialResult(input, evaluation, started);
+    const exit = await runInherited(options.command, {
+      cwd: ctx.cwd,
+      env: ctx.env,
+      onTerminal: ctx.isatty(0) || ctx.isatty(2),
+      notice: ctx.stderr,
+    });
+    result.commandExitCode = exit.exitCode;
+    finishRun(result, {
+      outcome: exit.exitCode === 0 ? "no-rule" : "command-failed",
+      message: describeExit(exit),
+      input,
+      ports: { audit, now: () => new Date() },
+      started,
+    });
+    const color = useColor(ctx.isatty(2), ctx.env, !options.color);
+    await renderUnguardedResult(result, ctx, color);
+    return result.exitCode;
+  };
+}

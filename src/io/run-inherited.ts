@@ -1,0 +1,88 @@
+/**
+ * Running the wrapped command (or a procedure's step) with inherited stdio and waiting for it,
+ * forwarding the signals that should reach it. Shared by the full runner and by the unguarded
+ * fast path, so a command behaves the same whichever of them started it.
+ */
+import { closeSync, openSync } from "node:fs";
+import { constants } from "node:os";
+import type { InheritedExit } from "../run/ports.js";
+import { spawnInherited } from "./spawn-inherited.js";
+
+const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
+let finishingNoticeInstalled = false;
+
+/** Whether this process has a terminal it could talk to, even with its stdio redirected. */
+function hasControllingTerminal(): boolean {
+  try {
+    closeSync(openSync("/dev/tty", "r"));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface InheritedRunOptions {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Whether preflight runs on a terminal (stdin or stderr is one). */
+  onTerminal: boolean;
+  /** Where "finishing the audit record first" goes when a signal arrives afterwards. */
+  notice: (text: string) => void;
+}
+
+export async function runInherited(
+  argv: readonly string[],
+  options: InheritedRunOptions,
+): Promise<InheritedExit> {
+  // Off a terminal (CI, a container's PID 1, a systemd unit) the command gets a process
+  // group of its own, and a forwarded signal goes to the whole group: `docker stop`
+  // must stop the script's children too, not only the script, or preflight would
+  // verify while the delete is still going. On a terminal it stays in the foreground
+  // group so it can read the keyboard and gets Ctrl-C from the terminal itself.
+  // Only with no terminal at all: a detached command cannot open /dev/tty, and sudo or
+  // ssh prompting for a password there would fail.
+  const ownGroup = !options.onTerminal && !hasControllingTerminal();
+  let child: ReturnType<typeof spawnInherited>;
+  try {
+    child = spawnInherited(argv, { cwd: options.cwd, env: options.env, detached: ownGroup });
+  } catch (error) {
+    return { exitCode: 126, failure: (error as Error).message };
+  }
+  // Forwarding Ctrl-C on a terminal again would look like a second Ctrl-C (terraform
+  // hard-exits on that). Known gap: a `kill -INT` aimed at preflight alone while it runs
+  // on a terminal is not forwarded.
+  const forward = (signal: NodeJS.Signals) => {
+    if (signal === "SIGINT" && options.onTerminal) return;
+    try {
+      child.kill(signal, ownGroup);
+    } catch {
+      // Already gone.
+    }
+  };
+  for (const signal of FORWARDED) process.on(signal, forward);
+  const exit = await child.exited;
+  for (const signal of FORWARDED) process.off(signal, forward);
+  // preflight still has to take the after-snapshot and write the audit record. Once
+  // per process: a procedure runs many commands through one runner.
+  if (!finishingNoticeInstalled) {
+    finishingNoticeInstalled = true;
+    for (const signal of FORWARDED) {
+      process.on(signal, () => {
+        // Between a procedure's steps the signal stops preflight (src/cli/interruption.ts),
+        // which says so itself: this notice would promise what will not happen.
+        if (process.listenerCount(signal) > 1) return;
+        options.notice(
+          `preflight: ${signal} received; finishing verification and the audit record first`,
+        );
+      });
+    }
+  }
+  if (exit.error === "ENOENT") return { exitCode: 127, failure: `'${argv[0]}' was not found` };
+  if (exit.error === "EACCES") return { exitCode: 126, failure: `'${argv[0]}' is not executable` };
+  if (exit.error !== undefined)
+    return { exitCode: 126, failure: `'${argv[0]}' could not start (${exit.error})` };
+  if (exit.signal) {
+    return { exitCode: 128 + (constants.signals[exit.signal] ?? 0), signal: exit.signal };
+  }
+  return { exitCode: exit.code ?? 0 };
+}
