@@ -185,3 +185,60 @@ describe("mergeDiffs", () => {
     expect(isEmptyDiff(mergeDiffs([]))).toBe(true);
   });
 });
+
+describe("diffSnapshots compares as JSON would, without writing it", () => {
+  it("tells a string key from a number key with the same digits, and keys that could run together", () => {
+    const before = snapshot(
+      [
+        { name: "1", v: 1 },
+        { name: 1, v: 1 },
+        { name: "a:b", v: 1 },
+      ],
+      {
+        key: ["name", "v"],
+      },
+    );
+    const after = snapshot(
+      [
+        { name: 1, v: 1 },
+        { name: "a", v: 1 },
+      ],
+      { key: ["name", "v"] },
+    );
+    const diff = diffSnapshots(before, after);
+    expect(diff.removed.map((r) => r.key)).toEqual([
+      { name: "1", v: 1 },
+      { name: "a:b", v: 1 },
+    ]);
+    expect(diff.added.map((a) => a.key)).toEqual([{ name: "a", v: 1 }]);
+  });
+
+  it("pairs repeated keys in order, as before", () => {
+    const before = snapshot([
+      { name: "x", n: 1 },
+      { name: "x", n: 2 },
+    ]);
+    const after = snapshot([
+      { name: "x", n: 1 },
+      { name: "x", n: 3 },
+      { name: "x", n: 4 },
+    ]);
+    const diff = diffSnapshots(before, after);
+    expect(diff.changed.map((c) => [c.before.n, c.after.n])).toEqual([[2, 3]]);
+    expect(diff.added.map((a) => a.entry.n)).toEqual([4]);
+    expect(diff.removed).toEqual([]);
+  });
+
+  it("treats what JSON writes alike as equal: a missing field and undefined, NaN and null, a Date and its ISO text", () => {
+    const when = new Date("2026-01-02T03:04:05.000Z");
+    const before = snapshot([
+      { name: "a", gone: undefined, n: Number.NaN, at: when, list: [1, { b: 2, a: 1 }] },
+    ]);
+    const after = snapshot([
+      { name: "a", n: null, at: when.toISOString(), list: [1, { a: 1, b: 2 }] },
+    ]);
+    expect(isEmptyDiff(diffSnapshots(before, after))).toBe(true);
+    const changed = snapshot([{ name: "a", n: 0, at: when.toISOString(), list: [1, { a: 1 }] }]);
+    expect(diffSnapshots(before, changed).changed[0]?.fields).toEqual(["n", "list"]);
+  });
+});
