@@ -64,8 +64,11 @@ const policyToolsApart = {
 const awsModulesApart = {
   name: "aws-modules-apart",
   setup(b) {
-    b.onResolve({ filter: /^\.\/modules\.js$/ }, (args) =>
-      args.importer.endsWith("src/aws/lazy.ts") ? { path: "./aws.cjs", external: true } : undefined,
+    b.onResolve({ filter: /^\.\/(aws|sdk)\.js$/ }, (args) =>
+      args.importer.endsWith("src/bundles/load-aws.ts") ||
+      args.importer.endsWith("src/aws/clients.ts")
+        ? { path: "./aws.cjs", external: true }
+        : undefined,
     );
   },
 };
@@ -91,7 +94,7 @@ await build({
 
 await build({
   ...common,
-  entryPoints: ["src/aws/modules.ts"],
+  entryPoints: ["src/bundles/aws.ts"],
   format: "cjs",
   outfile: "dist/aws.cjs",
 });

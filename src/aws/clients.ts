@@ -1,12 +1,17 @@
 /**
  * The AWS port: SDK clients for a target (account, region, endpoint, credentials), created on
  * first use. The SDK (several megabytes, ~0.3 s to load) comes in with the AWS bundle
- * (`loadAwsModules()`) only when a rule needs AWS, so a command no rule matches never pays for it. One set of clients per run: the
+ * (dist/aws.cjs) only when a rule needs AWS, so a command no rule matches never pays for it. One set of clients per run: the
  * before- and after-snapshots reuse connections and remember source-group names.
  */
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { STSClient } from "@aws-sdk/client-sts";
-import { loadAwsModules } from "./lazy.js";
+
+/**
+ * The SDK, loaded on first use. In the built CLI this import is rewritten to
+ * `require("./aws.cjs")` (scripts/build.mjs), whose bundle exports the SDK's parts too.
+ */
+const loadSdk = () => import("./sdk.js");
 import type { AwsTarget } from "./target.js";
 
 export interface AwsClients {
@@ -35,7 +40,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       let client = ec2Clients.get(target.id);
       if (!client) {
         client = (async () => {
-          const { EC2Client } = (await loadAwsModules()).sdk;
+          const { EC2Client } = await loadSdk();
           return counted(new EC2Client(await clientConfig(target, "ec2")), options);
         })();
         ec2Clients.set(target.id, client);
@@ -46,7 +51,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       let client = stsClients.get(target.id);
       if (!client) {
         client = (async () => {
-          const { STSClient } = (await loadAwsModules()).sdk;
+          const { STSClient } = await loadSdk();
           return counted(new STSClient(await clientConfig(target, "sts")), options);
         })();
         stsClients.set(target.id, client);
@@ -57,7 +62,7 @@ export function createAwsClients(options: AwsClientOptions = {}): AwsClients {
       let account = accounts.get(target.id);
       if (!account) {
         account = (async () => {
-          const { GetCallerIdentityCommand } = (await loadAwsModules()).sdk;
+          const { GetCallerIdentityCommand } = await loadSdk();
           // An endpoint that accepts the connection and never answers must not hang the run.
           const answer = await (await clients.sts(target)).send(new GetCallerIdentityCommand({}), {
             abortSignal: AbortSignal.timeout(options.stsTimeoutMs ?? STS_TIMEOUT_MS),
@@ -80,7 +85,7 @@ const STS_TIMEOUT_MS = 20_000;
 const quiet = { debug() {}, info() {}, warn() {}, error() {}, trace() {} };
 
 async function clientConfig(target: AwsTarget, service: "ec2" | "sts") {
-  (await loadAwsModules()).sdk.silenceNodeVersionWarning();
+  (await loadSdk()).silenceNodeVersionWarning();
   const endpoint = target.endpoints[service];
   return {
     ...(target.region && { region: target.region }),
@@ -93,7 +98,7 @@ async function clientConfig(target: AwsTarget, service: "ec2" | "sts") {
 }
 
 async function profileCredentials(target: AwsTarget) {
-  const { defaultProvider } = (await loadAwsModules()).sdk;
+  const { defaultProvider } = await loadSdk();
   return defaultProvider({
     ...(target.profile && { profile: target.profile }),
     ...(target.credentialsFile && { filepath: target.credentialsFile }),

@@ -2,9 +2,10 @@
  * The template fields of a check (`{target}`, `{resource}`, `{args.NAME}`…) and filling them
  * from a command. Check kinds receive a filled spec and never see a placeholder.
  */
+
+import { fillRunSpec } from "../command/fill-spec.js";
 import { fillArgv, TemplateError, type TemplateLookup } from "../command/template.js";
 import type { CheckSpec, RunSpec } from "../policy/types.js";
-import { fillRunSpec } from "../run/fill.js";
 
 /** Every template a check holds, for the policy's "nothing provides {x}" check. */
 export function checkTemplates(spec: CheckSpec): (RunSpec | string[])[] {

@@ -1,7 +1,7 @@
 /** The shape every check kind shares, so the lifecycle (and procedures) run them all the same way. */
 import type { TemplateLookup } from "../command/template.js";
 import type { CheckSpec } from "../policy/types.js";
-import type { ProcessRunner } from "../run/ports.js";
+import type { ProcessRunner } from "../ports/process-runner.js";
 
 export interface CheckContext {
   runner: ProcessRunner;

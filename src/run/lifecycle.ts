@@ -4,7 +4,7 @@
  * part (checks, snapshots, plan, confirmation, execution, verification, rollback), which is
  * loaded only then. It returns data; rendering and the exit code are decided at the edge.
  */
-import { loadAwsModules } from "../aws/lazy.js";
+import { loadAwsModules } from "../bundles/load-aws.js";
 import type { AccountRequest } from "./aws-accounts.js";
 import { evaluateCommand } from "./evaluate.js";
 import { finishRun } from "./finish.js";

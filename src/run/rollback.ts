@@ -4,7 +4,7 @@
  */
 import type { AwsClients } from "../aws/clients.js";
 import { isEmptyDiff } from "../diff/diff.js";
-import { fillRunSpec } from "./fill.js";
+import { fillRunSpec } from "../command/fill-spec.js";
 import type { Guard } from "./guards.js";
 import type { ProcessRunner } from "./ports.js";
 import { type SnapshotSet, takeSnapshots } from "./snapshots.js";

@@ -1,5 +1,5 @@
 /** State probe kinds by name; adding one means adding its module here and its schema. */
-import { loadAwsModules } from "../aws/lazy.js";
+import { loadAwsModules } from "../bundles/load-aws.js";
 import type { AwsSecurityGroupsStateSpec, StateSpec } from "../policy/types.js";
 import { runProbe } from "./run-probe.js";
 import type { StateKind } from "./types.js";

@@ -2,10 +2,11 @@
  * The `run` state probe: a command that prints the state, as a JSON array of objects or as
  * lines (each line an entry `{ line }`).
  */
+
+import { fillRunSpec } from "../command/fill-spec.js";
 import type { Entry } from "../diff/types.js";
 import type { RunStateSpec } from "../policy/types.js";
 import { redactOutput } from "../report/redact.js";
-import { fillRunSpec } from "../run/fill.js";
 import { ProbeError, type StateKind } from "./types.js";
 
 export const runProbe: StateKind<RunStateSpec> = {

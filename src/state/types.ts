@@ -3,7 +3,7 @@ import type { AwsClients } from "../aws/clients.js";
 import type { TemplateLookup } from "../command/template.js";
 import type { Entry } from "../diff/types.js";
 import type { StateSpec } from "../policy/types.js";
-import type { ProcessRunner } from "../run/ports.js";
+import type { ProcessRunner } from "../ports/process-runner.js";
 
 export interface ProbeContext {
   runner: ProcessRunner;

@@ -133,15 +133,17 @@ describe("the Chargify security-group incident", () => {
       ],
     );
 
-    // One guarded revoke: STS once, the snapshot (groups, then source names) before, the
-    // snapshot after (names remembered), and the aws CLI's own revoke.
-    expect(moto.takeActions()).toEqual([
+    // The whole guarded revoke, counted by moto: 4 calls. STS once; the before-snapshot in
+    // one call (one page of the region's groups names the sources too); the aws CLI's own
+    // revoke; the after-snapshot in one call (names remembered).
+    const actions = moto.takeActions();
+    expect(actions).toEqual([
       "GetCallerIdentity",
-      "DescribeSecurityGroups",
       "DescribeSecurityGroups",
       "RevokeSecurityGroupIngress",
       "DescribeSecurityGroups",
     ]);
+    expect(actions.length).toBeLessThanOrEqual(4);
     expect(run.exitCode).toBe(0);
     expect(run.report).toMatchObject({ outcome: "ok", commandExitCode: 0, violations: [] });
     expect(run.report.environment).toMatchObject({
@@ -357,11 +359,9 @@ describe("the SDK against moto, without the CLI", () => {
     expect(grants.filter((e) => e.protocol === "icmp").map((e) => e.sourceName)).toEqual([
       ...(g.peers < g.scanner ? ["db-peers", "scanner"] : ["scanner", "db-peers"]),
     ]);
-    expect(calls).toEqual([
-      "DescribeSecurityGroupsCommand",
-      "DescribeSecurityGroupsCommand",
-      "DescribeSecurityGroupsCommand",
-    ]);
+    // One call each: the first names the sources from one page of the region's groups, the
+    // second knows the names already.
+    expect(calls).toEqual(["DescribeSecurityGroupsCommand", "DescribeSecurityGroupsCommand"]);
     const named = await awsSecurityGroupsKind.snapshot(spec, ctx);
     expect(new Set(named.map((e) => e.groupName))).toEqual(new Set(["db"]));
   });

@@ -83,11 +83,26 @@ describe("snapshot", () => {
       ["egress", "all", null, null, "0.0.0.0/0", null, null],
     ]);
     expect(grants.every((g) => g.group === "sg-db" && g.groupName === "db")).toBe(true);
-    // The named group only (never the whole account), then its source groups' names.
+    // One page of every group in the region: the named group and its sources' names at once.
+    const describes = fake.ec2
+      .commandCalls(DescribeSecurityGroupsCommand)
+      .map((c) => c.args[0].input.Filters);
+    expect(describes).toEqual([undefined]);
+  });
+
+  it("where the region's groups take more than one page, describes the named group, then its sources", async () => {
+    fake = fakeAws(incidentGroups());
+    fake.pageSize = 2;
+    const grants = (await kind.snapshot(spec(), context(REVOKE))) as Grant[];
+    expect(grants.filter((g) => g.sourceKind === "sg").map((g) => g.sourceName)).toEqual([
+      "db-peers",
+      "scanner",
+    ]);
     const describes = fake.ec2
       .commandCalls(DescribeSecurityGroupsCommand)
       .map((c) => c.args[0].input.Filters);
     expect(describes).toEqual([
+      undefined,
       [{ Name: "group-id", Values: ["sg-db"] }],
       [{ Name: "group-id", Values: ["sg-peers", "sg-scanner"] }],
     ]);
@@ -118,7 +133,17 @@ describe("snapshot", () => {
     const filters = fake.ec2
       .commandCalls(DescribeSecurityGroupsCommand)
       .map((c) => c.args[0].input.Filters);
-    expect(filters).toEqual([
+    expect(filters).toEqual([undefined]);
+    fake.ec2.resetHistory();
+    fake.pageSize = 1;
+    await kind.snapshot(
+      spec({ groups: ["{args.group-id}", "db-peers"] }),
+      context(["aws", "ec2", "x", "--group-id", "sg-scanner"]),
+    );
+    expect(
+      fake.ec2.commandCalls(DescribeSecurityGroupsCommand).map((c) => c.args[0].input.Filters),
+    ).toEqual([
+      undefined,
       [{ Name: "group-id", Values: ["sg-scanner"] }],
       [{ Name: "group-name", Values: ["db-peers"] }],
     ]);

@@ -1,7 +1,11 @@
 /**
- * The snapshot: DescribeSecurityGroups for the named groups only (never the whole account
- * unless the policy says `all: true`), paginated, unfolded into atomic grants. Source groups
- * are named with one more DescribeSecurityGroups for the ids not already known in this run.
+ * The snapshot: the selected groups, unfolded into atomic grants, with their source groups
+ * named. Only the selected groups are snapshotted (never the whole account unless the policy
+ * says `all: true`), but to name the sources in the same call, the first call reads one page
+ * of every group in the region: where that is all of them (at most 1,000 groups, most
+ * accounts) it is the only call. Where it is not, the selected groups are described by id or
+ * name, and their source groups by id, as before (one call more than that alone would take).
+ * Names learnt in a run are remembered, so the after-snapshot is one call.
  */
 import {
   DescribeSecurityGroupsCommand,
@@ -41,19 +45,7 @@ export async function snapshotSecurityGroups(
   selection: GroupSelection,
   options: { names: Map<string, string>; abortSignal?: AbortSignal },
 ): Promise<GroupsSnapshot> {
-  const found: SecurityGroup[] = [];
-  if (selection.all) found.push(...(await describeGroups(client, [], options.abortSignal)));
-  for (const [filter, values] of [
-    ["group-id", selection.ids],
-    ["group-name", selection.names],
-  ] as const) {
-    for (let i = 0; i < values.length; i += FILTER_VALUES) {
-      const chunk = values.slice(i, i + FILTER_VALUES);
-      found.push(
-        ...(await describeGroups(client, [{ Name: filter, Values: chunk }], options.abortSignal)),
-      );
-    }
-  }
+  const found = await findSelectedGroups(client, selection, options);
   const byId = new Map(found.map((g) => [g.GroupId ?? "", g]));
   const missing = [
     ...selection.ids.filter((id) => !byId.has(id)),
@@ -83,6 +75,53 @@ export async function snapshotSecurityGroups(
     })),
     grants,
   };
+}
+
+/** The selected groups, as DescribeSecurityGroups returns them (see the top of this file). */
+async function findSelectedGroups(
+  client: EC2Client,
+  selection: GroupSelection,
+  options: { names: Map<string, string>; abortSignal?: AbortSignal },
+): Promise<SecurityGroup[]> {
+  if (selection.all) return describeGroups(client, [], options.abortSignal);
+  const wholeRegion = await describeOnePage(client, options);
+  if (wholeRegion) {
+    for (const g of wholeRegion) {
+      if (g.GroupId && g.GroupName) options.names.set(g.GroupId, g.GroupName);
+    }
+    return wholeRegion.filter(
+      (g) => selection.ids.includes(g.GroupId ?? "") || selection.names.includes(g.GroupName ?? ""),
+    );
+  }
+  const found: SecurityGroup[] = [];
+  for (const [filter, values] of [
+    ["group-id", selection.ids],
+    ["group-name", selection.names],
+  ] as const) {
+    for (let i = 0; i < values.length; i += FILTER_VALUES) {
+      const chunk = values.slice(i, i + FILTER_VALUES);
+      found.push(
+        ...(await describeGroups(client, [{ Name: filter, Values: chunk }], options.abortSignal)),
+      );
+    }
+  }
+  return found;
+}
+
+/**
+ * Every group in the region when they fit in one page, else undefined (only worth it when
+ * something is selected and names are not yet known: the after-snapshot knows them).
+ */
+async function describeOnePage(
+  client: EC2Client,
+  options: { names: Map<string, string>; abortSignal?: AbortSignal },
+): Promise<SecurityGroup[] | undefined> {
+  if (options.names.size > 0) return undefined;
+  const page = await client.send(
+    new DescribeSecurityGroupsCommand({ MaxResults: 1000 }),
+    options.abortSignal ? { abortSignal: options.abortSignal } : {},
+  );
+  return page.NextToken ? undefined : (page.SecurityGroups ?? []);
 }
 
 async function describeGroups(
