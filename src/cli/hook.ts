@@ -69,7 +69,7 @@ export async function hookCommand(
       },
       lookUpAccounts: async (requests) => {
         const [{ loadAwsModules }, { createAwsClients }] = await Promise.all([
-          import("../aws/lazy.js"),
+          import("../bundles/load-aws.js"),
           import("../aws/clients.js"),
         ]);
         const { lookUpAccounts } = await loadAwsModules();
