@@ -13,6 +13,7 @@
 import { hostname } from "node:os";
 import { resolveAuditLogPath } from "../audit/path.js";
 import { createAuditSink } from "../io/audit-sink.js";
+import { programFiles } from "../io/program-files.js";
 import { runInherited } from "../io/run-inherited.js";
 import { useColor } from "../io/terminal.js";
 import { lookUpPolicy } from "../policy/load-cached.js";
@@ -65,6 +66,8 @@ export function prepareUnguardedRun(
         asksForAccount = true;
         return undefined;
       },
+      // As the lifecycle does: `k`, a symlink to kubectl, is judged as kubectl.
+      programs: { files: programFiles, cwd: ctx.cwd },
     });
     if (asksForAccount || evaluation.blocked || evaluation.decision !== "none") return undefined;
     input = {
