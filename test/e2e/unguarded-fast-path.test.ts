@@ -44,7 +44,7 @@ const VOLATILE = ["time", "startedAt", "durationMs", "seq", "prevHash", "hash"];
 const stable = (record: object) =>
   Object.fromEntries(Object.entries(record).filter(([key]) => !VOLATILE.includes(key)));
 
-describe.concurrent("the unguarded fast path", () => {
+describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
   it("runs a command no rule matches without loading the full CLI, and records what the full CLI records", async (t) => {
     const ws = useWorkspace(t);
     const watch = probe(ws);
