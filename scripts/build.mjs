@@ -51,6 +51,26 @@ const awsModulesApart = {
   },
 };
 
+// The target resolvers (reading kubeconfig, ~/.flyrc, cf's config.json, …) likewise: loaded
+// only when a rule with `environment: { target: TOOL }` matches the command.
+const resolversApart = {
+  name: "resolvers-apart",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/modules\.js$/ }, (args) =>
+      args.importer.endsWith("src/environment/resolvers/lazy.ts")
+        ? { path: "./resolvers.cjs", external: true }
+        : undefined,
+    );
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: ["src/environment/resolvers/modules.ts"],
+  format: "cjs",
+  outfile: "dist/resolvers.cjs",
+});
+
 await build({
   ...common,
   entryPoints: ["src/aws/modules.ts"],
@@ -67,13 +87,13 @@ await build({
   // CommonJS has __filename instead.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { ...common.define, "import.meta.url": "__importMetaUrl" },
-  plugins: [awsModulesApart, policyToolsApart],
+  plugins: [awsModulesApart, resolversApart, policyToolsApart],
 });
 
 await build({
   ...common,
   entryPoints: ["src/cli/policy-tools.ts"],
-  plugins: [awsModulesApart],
+  plugins: [awsModulesApart, resolversApart],
   format: "cjs",
   outfile: "dist/policy-tools.cjs",
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },

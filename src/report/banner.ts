@@ -13,6 +13,27 @@ export function renderBanner(
   env: NonNullable<RunResult["environment"]>,
   chalk: ChalkInstance,
 ): string {
+  return [renderBlock(env, chalk), ...groundTruth(env, chalk)].join("\n");
+}
+
+/**
+ * Where the command really goes, under the block and in the environment's colour, so the
+ * operator sees the URL, server, workspace or host before typing a name; and, when the names
+ * and the truth disagree, both, loudly.
+ */
+function groundTruth(env: NonNullable<RunResult["environment"]>, chalk: ChalkInstance): string[] {
+  if (!env.truth) return [];
+  const ink = foreground(env.color, chalk).bold;
+  const lines = [
+    env.truth.problem !== undefined
+      ? ink(`  ${env.truth.tool}: cannot read where this goes: ${env.truth.problem}`)
+      : ink(`  ${env.truth.tool} → ${env.truth.where}`),
+  ];
+  if (env.note !== undefined) lines.push(ink(`  !! ${env.note}`));
+  return lines;
+}
+
+function renderBlock(env: NonNullable<RunResult["environment"]>, chalk: ChalkInstance): string {
   const from = `from ${env.source}${env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : ""}`;
   const paint = painter(env.color, chalk);
   if (!env.known) {
