@@ -12,13 +12,13 @@
 import type { Environment, Policy, Rule } from "../policy/types.js";
 import { own } from "../util/own.js";
 import type { ReadTarget, TargetReading, TargetTool } from "./resolvers/types.js";
-import { environmentForTruth, primaryTruth, type TruthView, truthView } from "./truth.js";
 import {
   environmentsForTarget,
   environmentsFromVars,
   extractValues,
   type TargetValue,
 } from "./signals.js";
+import { environmentForTruth, primaryTruth, type TruthView, truthView } from "./truth.js";
 
 export interface ResolvedEnvironment {
   /** The environment's name; for an unknown one, the raw target value (or "unknown"). */
@@ -165,7 +165,9 @@ function unclaimedTruth(policy: Policy, reading: TargetReading): TargetValue[] {
 function fromReadings(
   policy: Policy,
   readings: TargetReading[],
-): { ok: true; environment?: ResolvedEnvironment } | { ok: false; contradiction: string; hint: string } {
+):
+  | { ok: true; environment?: ResolvedEnvironment }
+  | { ok: false; contradiction: string; hint: string } {
   const found: ResolvedEnvironment[] = [];
   for (const reading of readings) {
     if (reading.problem !== undefined) {

@@ -5,7 +5,7 @@
  */
 import { globMatchIgnoringCase } from "../policy/glob.js";
 import type { Environment, Policy } from "../policy/types.js";
-import { TRUTH_KEYS, type TargetReading, type TruthKey } from "./resolvers/types.js";
+import { type TargetReading, TRUTH_KEYS, type TruthKey } from "./resolvers/types.js";
 
 export interface TruthMatch {
   env: Environment;
@@ -13,7 +13,10 @@ export interface TruthMatch {
   value: string;
 }
 
-export function environmentForTruth(policy: Policy, reading: TargetReading): TruthMatch | undefined {
+export function environmentForTruth(
+  policy: Policy,
+  reading: TargetReading,
+): TruthMatch | undefined {
   const matches: TruthMatch[] = [];
   for (const env of Object.values(policy.environments)) {
     for (const key of TRUTH_KEYS) {

@@ -62,7 +62,8 @@ export function compilePolicyFile(
   for (const [name, env] of Object.entries(input.environments ?? {})) {
     const isProtected = env.protected ?? false;
     const truth: Partial<Record<TruthKey, string[]>> = {};
-    for (const key of TRUTH_KEYS) if (env.match?.[key] !== undefined) truth[key] = list(env.match[key]);
+    for (const key of TRUTH_KEYS)
+      if (env.match?.[key] !== undefined) truth[key] = list(env.match[key]);
     environments[name] = {
       name,
       protected: isProtected,

@@ -35,7 +35,9 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string
     const raw = env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : "";
     row("environment", `${env.name} (${kind}), from ${env.source}${raw}`);
     if (env.truth) {
-      const files = env.truth.files.length ? ` (read ${env.truth.files.map((f) => displayPath(f, cwd)).join(", ")})` : "";
+      const files = env.truth.files.length
+        ? ` (read ${env.truth.files.map((f) => displayPath(f, cwd)).join(", ")})`
+        : "";
       row("goes to", env.truth.problem ?? `${env.truth.where}${files}`);
     }
     if (env.note !== undefined) row("names", env.note);

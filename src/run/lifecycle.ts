@@ -5,9 +5,9 @@
  * loaded only then. It returns data; rendering and the exit code are decided at the edge.
  */
 import { loadAwsModules } from "../aws/lazy.js";
+import { loadResolvers } from "../environment/resolvers/lazy.js";
 import type { ReadTarget, TargetTool } from "../environment/resolvers/types.js";
 import type { AccountRequest } from "./aws-accounts.js";
-import { loadResolvers } from "../environment/resolvers/lazy.js";
 import { evaluateCommand } from "./evaluate.js";
 import { finishRun } from "./finish.js";
 import { initialResult } from "./initial-result.js";

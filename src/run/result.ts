@@ -1,8 +1,9 @@
 /** What one run or plan produced, as plain data; the JSON report and the human view render it. */
-import type { TruthView } from "../environment/truth.js";
+
 import type { CheckValue } from "../checks/types.js";
 import type { ProgramIdentity } from "../command/identify-program.js";
 import type { Entry, StateDiff, Violation } from "../diff/types.js";
+import type { TruthView } from "../environment/truth.js";
 import type { Decision } from "../policy/types.js";
 import type { Outcome } from "./outcome.js";
 

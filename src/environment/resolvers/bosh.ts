@@ -7,9 +7,9 @@
 import { flagValues } from "../../command/flags.js";
 import { lastOf, toolPath } from "./paths.js";
 import {
-  ConfigProblem,
   asRecord,
   asString,
+  ConfigProblem,
   keepingAlias,
   parseYamlFile,
   readText,
@@ -21,17 +21,23 @@ export function readBosh(input: ResolverInput): TargetReading {
   const flag = lastOf(flagValues(input.argv, ["-e", "--environment"]));
   const value = flag || input.vars.BOSH_ENVIRONMENT || undefined;
   if (value === undefined) {
-    throw new ConfigProblem("the command names no director: neither -e nor BOSH_ENVIRONMENT is set");
+    throw new ConfigProblem(
+      "the command names no director: neither -e nor BOSH_ENVIRONMENT is set",
+    );
   }
   const source = flag ? "argument -e" : "variable BOSH_ENVIRONMENT";
-  return keepingAlias({ value, source: `bosh environment (${source})` }, () =>
+  return keepingAlias({ value, source: `bosh environment from ${source}` }, () =>
     readDirector(input, value, source),
   );
 }
 
 function readDirector(input: ResolverInput, value: string, source: string): TargetReading {
   const configFlag = lastOf(flagValues(input.argv, ["--config"]));
-  const path = toolPath(configFlag || input.vars.BOSH_CONFIG || "~/.bosh/config", input.cwd, input.home);
+  const path = toolPath(
+    configFlag || input.vars.BOSH_CONFIG || "~/.bosh/config",
+    input.cwd,
+    input.home,
+  );
   const name = shown(path, input.home);
   const text = readText(input.files, path, input.home);
   const files = text === undefined ? [] : [path];
@@ -45,7 +51,8 @@ function readDirector(input: ResolverInput, value: string, source: string): Targ
       const alias = asString(env.alias, `${name}: environments[${i}].alias`);
       const envUrl = asString(env.url, `${name}: environments[${i}].url`);
       if (alias === value || envUrl === value) {
-        if (envUrl === undefined) throw new ConfigProblem(`${name}: environment '${value}' has no url`);
+        if (envUrl === undefined)
+          throw new ConfigProblem(`${name}: environment '${value}' has no url`);
         url = envUrl;
         break;
       }
@@ -57,7 +64,7 @@ function readDirector(input: ResolverInput, value: string, source: string): Targ
   url ??= directorUrl(value);
   return {
     tool: "bosh",
-    ...(aliased && { alias: { value, source: `bosh alias (${source})` } }),
+    ...(aliased && { alias: { value, source: `bosh alias from ${source}` } }),
     truth: { url },
     where: aliased ? `${url} (alias ${value} in ${name})` : `${url} (${source})`,
     files,

@@ -24,7 +24,10 @@ function parseKeywords(text: string, where: string): Params {
     while (i < text.length && /\s/.test(text[i]!)) i++;
     if (i >= text.length) break;
     const eq = text.indexOf("=", i);
-    if (eq < 0) throw new ConfigProblem(`${where}: missing "=" after "${text.slice(i).split(/\s/)[0]}" in the connection string`);
+    if (eq < 0)
+      throw new ConfigProblem(
+        `${where}: missing "=" after "${text.slice(i).split(/\s/)[0]}" in the connection string`,
+      );
     const key = text.slice(i, eq).trim();
     i = eq + 1;
     while (i < text.length && /\s/.test(text[i]!)) i++;
@@ -32,7 +35,8 @@ function parseKeywords(text: string, where: string): Params {
     if (text[i] === "'") {
       i++;
       for (;;) {
-        if (i >= text.length) throw new ConfigProblem(`${where}: unterminated quoted value in the connection string`);
+        if (i >= text.length)
+          throw new ConfigProblem(`${where}: unterminated quoted value in the connection string`);
         const ch = text[i]!;
         if (ch === "\\" && i + 1 < text.length) {
           value += text[i + 1];

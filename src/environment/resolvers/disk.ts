@@ -11,5 +11,3 @@ export function diskRead(path: string): string | undefined {
     throw new Error(code ?? (error as Error).message);
   }
 }
-
-

@@ -5,9 +5,9 @@
 import { flagValues } from "../../command/flags.js";
 import { lastOf } from "./paths.js";
 import {
-  ConfigProblem,
   asRecord,
   asString,
+  ConfigProblem,
   keepingAlias,
   parseYamlFile,
   readText,
@@ -20,7 +20,7 @@ export function readFly(input: ResolverInput): TargetReading {
   if (target === undefined || target === "") {
     throw new ConfigProblem("the command names no fly target (-t), and fly has no default one");
   }
-  const alias = { value: target, source: "fly target (argument -t)" };
+  const alias = { value: target, source: "fly target from argument -t" };
   return keepingAlias(alias, () => readFlyrc(input, target, alias));
 }
 
@@ -32,7 +32,8 @@ function readFlyrc(
   const path = `${input.home}/.flyrc`;
   const name = shown(path, input.home);
   const text = readText(input.files, path, input.home);
-  if (text === undefined) throw new ConfigProblem(`${name} does not exist, so target '${target}' is unknown`);
+  if (text === undefined)
+    throw new ConfigProblem(`${name} does not exist, so target '${target}' is unknown`);
   const doc = asRecord(parseYamlFile(text, path, input.home), name);
   const targets = asRecord(doc.targets, `${name}: targets`);
   if (!Object.hasOwn(targets, target)) {

@@ -6,7 +6,7 @@
 import { flagValues } from "../../command/flags.js";
 import { loadKubeconfig } from "./kubeconfig.js";
 import { lastOf } from "./paths.js";
-import { ConfigProblem, asString, keepingAlias, shown } from "./problem.js";
+import { asString, ConfigProblem, keepingAlias, shown } from "./problem.js";
 import type { ResolverInput, TargetReading, TargetTool } from "./types.js";
 
 interface KubeFlags {
@@ -32,7 +32,9 @@ function readKube(input: ResolverInput, flags: KubeFlags): TargetReading {
   // A context the command names is its name for the target, even when no kubeconfig says more.
   const named = lastOf(flagValues(input.argv, flags.context));
   return keepingAlias(
-    named ? { value: named, source: `${flags.tool} context (argument ${flags.context[0]})` } : undefined,
+    named
+      ? { value: named, source: `${flags.tool} context from argument ${flags.context[0]}` }
+      : undefined,
     () => readContext(input, flags),
   );
 }
@@ -58,7 +60,8 @@ function readContext(input: ResolverInput, flags: KubeFlags): TargetReading {
         : `current-context in ${shown(config.currentContext?.file ?? "", input.home)}`;
 
   const clusterFlag = lastOf(flagValues(argv, ["--cluster"]));
-  const serverFlag = flags.tool === "kubectl" ? lastOf(flagValues(argv, ["--server", "-s"])) : undefined;
+  const serverFlag =
+    flags.tool === "kubectl" ? lastOf(flagValues(argv, ["--server", "-s"])) : undefined;
   let clusterName = clusterFlag;
   let contextNamespace: string | undefined;
   if (contextName !== undefined) {
@@ -70,7 +73,7 @@ function readContext(input: ResolverInput, flags: KubeFlags): TargetReading {
     }
     clusterName ??= asString(context.fields.cluster, `context ${contextName}: cluster`);
     contextNamespace = asString(context.fields.namespace, `context ${contextName}: namespace`);
-    reading.alias = { value: contextName, source: `${flags.tool} context (${contextSource})` };
+    reading.alias = { value: contextName, source: `${flags.tool} context from ${contextSource}` };
   } else if (serverFlag === undefined && clusterFlag === undefined) {
     throw new ConfigProblem(
       `no context: ${config.files.map((f) => shown(f, input.home)).join(", ")} set${config.files.length === 1 ? "s" : ""} no current-context and the command names none`,
@@ -90,7 +93,10 @@ function readContext(input: ResolverInput, flags: KubeFlags): TargetReading {
 
   const namespaceVar = flags.namespaceVar ? vars[flags.namespaceVar] || undefined : undefined;
   const namespace =
-    lastOf(flagValues(argv, ["-n", "--namespace"])) ?? namespaceVar ?? contextNamespace ?? "default";
+    lastOf(flagValues(argv, ["-n", "--namespace"])) ??
+    namespaceVar ??
+    contextNamespace ??
+    "default";
   reading.truth = { server };
   const named = [
     contextName !== undefined && `context ${contextName}`,

@@ -7,8 +7,9 @@
  *   3. else `~/.kube/config`.
  * A file that exists but cannot be parsed is an error, as it is for kubectl.
  */
-import { ConfigProblem, asRecord, asString, parseYamlFile, readText, shown } from "./problem.js";
+
 import { toolPath } from "./paths.js";
+import { asRecord, asString, ConfigProblem, parseYamlFile, readText, shown } from "./problem.js";
 import type { ResolverInput } from "./types.js";
 
 export interface NamedEntry {
@@ -42,13 +43,17 @@ export function kubeconfigFiles(
   return { paths: [`${input.home}/.kube/config`], mustExist: false };
 }
 
-export function loadKubeconfig(input: ResolverInput, explicit: string | undefined): MergedKubeconfig {
+export function loadKubeconfig(
+  input: ResolverInput,
+  explicit: string | undefined,
+): MergedKubeconfig {
   const { paths, mustExist } = kubeconfigFiles(input, explicit);
   const merged: MergedKubeconfig = { files: [], clusters: new Map(), contexts: new Map() };
   for (const path of paths) {
     const text = readText(input.files, path, input.home);
     if (text === undefined) {
-      if (mustExist) throw new ConfigProblem(`${shown(path, input.home)}: no such file (--kubeconfig)`);
+      if (mustExist)
+        throw new ConfigProblem(`${shown(path, input.home)}: no such file (--kubeconfig)`);
       continue;
     }
     merged.files.push(path);

@@ -51,8 +51,16 @@ export function readPostgres(input: ResolverInput): TargetReading {
 
   const service = params.service ?? (vars.PGSERVICE || undefined);
   if (service !== undefined) {
-    const alias = { value: service, source: "libpq service" };
-    set(keepingAlias(alias, () => lookUpService(input, service, files)), "missing");
+    const alias = {
+      value: service,
+      source: params.service
+        ? "libpq service from the connection string"
+        : "libpq service from PGSERVICE",
+    };
+    set(
+      keepingAlias(alias, () => lookUpService(input, service, files)),
+      "missing",
+    );
   }
   set(
     {
@@ -105,7 +113,8 @@ function serviceIn(text: string, service: string, name: string): Params | undefi
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
     if (line.startsWith("[")) {
-      if (!line.endsWith("]")) throw new ConfigProblem(`${name} line ${i + 1}: a section name needs a closing "]"`);
+      if (!line.endsWith("]"))
+        throw new ConfigProblem(`${name} line ${i + 1}: a section name needs a closing "]"`);
       if (found) return found;
       inSection = line.slice(1, -1) === service;
       if (inSection) found = {};
@@ -115,7 +124,10 @@ function serviceIn(text: string, service: string, name: string): Params | undefi
     if (eq < 0) throw new ConfigProblem(`${name} line ${i + 1}: syntax error (no "=")`);
     if (!inSection || !found) continue;
     const key = line.slice(0, eq).trim();
-    if (key === "service") throw new ConfigProblem(`${name} line ${i + 1}: nested service specifications are not supported`);
+    if (key === "service")
+      throw new ConfigProblem(
+        `${name} line ${i + 1}: nested service specifications are not supported`,
+      );
     if (["host", "hostaddr", "port", "dbname"].includes(key)) {
       found[key as keyof Params] = line.slice(eq + 1).trim();
     }
@@ -143,11 +155,46 @@ function firstPositional(argv: readonly string[], program: string): string | und
 }
 
 const LONG_VALUE_FLAGS = new Set([
-  "--host", "--port", "--username", "--dbname", "--maintenance-db", "--command", "--file",
-  "--format", "--jobs", "--schema", "--exclude-schema", "--table", "--exclude-table",
-  "--output", "--log-file", "--pset", "--record-separator", "--field-separator", "--set",
-  "--variable", "--encoding", "--role", "--compress", "--lock-wait-timeout", "--section",
-  "--superuser", "--tablespace", "--template", "--locale", "--lc-collate", "--lc-ctype",
-  "--owner", "--exclude-table-data", "--extension", "--index", "--function", "--trigger",
-  "--use-list", "--snapshot", "--rows-per-insert", "--filter", "--exclude-database",
+  "--host",
+  "--port",
+  "--username",
+  "--dbname",
+  "--maintenance-db",
+  "--command",
+  "--file",
+  "--format",
+  "--jobs",
+  "--schema",
+  "--exclude-schema",
+  "--table",
+  "--exclude-table",
+  "--output",
+  "--log-file",
+  "--pset",
+  "--record-separator",
+  "--field-separator",
+  "--set",
+  "--variable",
+  "--encoding",
+  "--role",
+  "--compress",
+  "--lock-wait-timeout",
+  "--section",
+  "--superuser",
+  "--tablespace",
+  "--template",
+  "--locale",
+  "--lc-collate",
+  "--lc-ctype",
+  "--owner",
+  "--exclude-table-data",
+  "--extension",
+  "--index",
+  "--function",
+  "--trigger",
+  "--use-list",
+  "--snapshot",
+  "--rows-per-insert",
+  "--filter",
+  "--exclude-database",
 ]);

@@ -13,7 +13,10 @@ export class ConfigProblem extends Error {
 }
 
 /** Runs `read`; a problem it meets keeps the name the command gave (`fly -t prod` is still "prod"). */
-export function keepingAlias<T>(alias: { value: string; source: string } | undefined, read: () => T): T {
+export function keepingAlias<T>(
+  alias: { value: string; source: string } | undefined,
+  read: () => T,
+): T {
   try {
     return read();
   } catch (error) {
@@ -57,9 +60,7 @@ export function parseJsonFile(text: string, path: string, home: string): unknown
   } catch (error) {
     const at = /position (\d+)/.exec((error as Error).message)?.[1];
     const line = at === undefined ? undefined : text.slice(0, Number(at)).split("\n").length;
-    throw new ConfigProblem(
-      `${shown(path, home)}${line ? ` line ${line}` : ""}: not valid JSON`,
-    );
+    throw new ConfigProblem(`${shown(path, home)}${line ? ` line ${line}` : ""}: not valid JSON`);
   }
 }
 

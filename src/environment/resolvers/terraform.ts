@@ -7,7 +7,7 @@
  */
 import { flagValues } from "../../command/flags.js";
 import { lastOf, toolPath } from "./paths.js";
-import { ConfigProblem, asRecord, asString, parseJsonFile, readText, shown } from "./problem.js";
+import { asRecord, asString, ConfigProblem, parseJsonFile, readText, shown } from "./problem.js";
 import type { ResolverInput, TargetReading } from "./types.js";
 
 export function readTerraform(input: ResolverInput): TargetReading {

@@ -7,7 +7,15 @@
  */
 
 /** The tools a rule may name in `environment: { target: TOOL }`. */
-export const TARGET_TOOLS = ["kubectl", "helm", "fly", "cf", "bosh", "terraform", "postgres"] as const;
+export const TARGET_TOOLS = [
+  "kubectl",
+  "helm",
+  "fly",
+  "cf",
+  "bosh",
+  "terraform",
+  "postgres",
+] as const;
 export type TargetTool = (typeof TARGET_TOOLS)[number];
 
 /** The `environments.NAME.match` keys that name what a command really talks to. */
