@@ -19,7 +19,7 @@ export function protectedWithoutSignal({ policy, review }: LintInput): FindingDr
     .map((env) => ({
       subject: { kind: "environment" as const, env },
       at: review.locateEnvironment(env)(),
-      message: `protected environment '${env.name}' has no match.target, match.vars, match.aws-account or truth key (url, server, host, workspace, backend): only a command naming '${env.name}' literally, or --env, selects it; 'prod-eu' would be an unknown environment`,
+      message: `protected environment '${env.name}' has no match.target, match.vars or match.aws-account (nor url, server, host, workspace or backend): only a command naming '${env.name}' literally, or --env, selects it; 'prod-eu' would be an unknown environment`,
     }));
 }
 
