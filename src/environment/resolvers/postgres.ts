@@ -50,18 +50,11 @@ export function readPostgres(input: ResolverInput): TargetReading {
   }
 
   const service = params.service ?? (vars.PGSERVICE || undefined);
-  if (service !== undefined) {
-    const alias = {
-      value: service,
-      source: params.service
-        ? "libpq service from the connection string"
-        : "libpq service from PGSERVICE",
-    };
-    set(
-      keepingAlias(alias, () => lookUpService(input, service, files)),
-      "missing",
-    );
-  }
+  const alias = service && {
+    value: service,
+    source: params.service ? "libpq service from the connection string" : "libpq service from PGSERVICE",
+  };
+  if (alias) set(keepingAlias(alias, () => lookUpService(input, alias.value, files)), "missing");
   set(
     {
       ...(vars.PGHOST && { host: vars.PGHOST }),
@@ -80,7 +73,7 @@ export function readPostgres(input: ResolverInput): TargetReading {
   ].join(", ");
   return {
     tool: "postgres",
-    ...(service && { alias: { value: service, source: "libpq service" } }),
+    ...(alias && { alias }),
     truth: { host: target },
     where,
     files,

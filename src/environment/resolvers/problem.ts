@@ -43,7 +43,7 @@ export function readText(files: ConfigFiles, path: string, home: string): string
 export function parseYamlFile(text: string, path: string, home: string): unknown {
   try {
     // Only what the tools write: no custom tags, no merge keys, a bounded alias expansion.
-    return parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
+    return parseYaml(text, { maxAliasCount: 100 });
   } catch (error) {
     const line = error instanceof YAMLParseError ? error.linePos?.[0]?.line : undefined;
     const what = (error as Error).message.split("\n")[0]?.replace(/ at line \d+.*$/, "");
