@@ -52,9 +52,15 @@ export function readPostgres(input: ResolverInput): TargetReading {
   const service = params.service ?? (vars.PGSERVICE || undefined);
   const alias = service && {
     value: service,
-    source: params.service ? "libpq service from the connection string" : "libpq service from PGSERVICE",
+    source: params.service
+      ? "libpq service from the connection string"
+      : "libpq service from PGSERVICE",
   };
-  if (alias) set(keepingAlias(alias, () => lookUpService(input, alias.value, files)), "missing");
+  if (alias)
+    set(
+      keepingAlias(alias, () => lookUpService(input, alias.value, files)),
+      "missing",
+    );
   set(
     {
       ...(vars.PGHOST && { host: vars.PGHOST }),
