@@ -29,6 +29,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { measureResolvers, renderResolvers, resolverChild } from "./resolvers.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
@@ -98,6 +99,7 @@ async function main(args) {
       startup: measureStartup(options.runs),
       matching: await measureMatching(),
       diff: await measureDiff(),
+      resolvers: measureResolvers({ work, dist: DIST, script: fileURLToPath(import.meta.url) }),
     };
     const table = renderTable(results);
     if (options.json) {
@@ -662,6 +664,7 @@ function renderTable(r) {
     `   verifyExpectations  median ${f(d.verify.median, 3)}  (min ${f(d.verify.min, 3)}; ${d.violations} violations found)`,
   );
   lines.push('   (DESIGN.md sets no number for diffing; "fast" with 100,000 entries)');
+  lines.push(...renderResolvers(r.resolvers, (v) => f(v, 2), row));
   lines.push("");
   lines.push(
     "Targets are reported, not enforced: the exit code only says whether the benchmark ran.",
@@ -765,6 +768,7 @@ function fail(message) {
 
 try {
   if (process.argv[2] === "--cold-eval") await coldEvalChild(process.argv[3]);
+  else if (process.argv[2] === "--resolver-child") resolverChild(process.argv[3]);
   else await main(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(

@@ -69,6 +69,9 @@ await build({
   entryPoints: ["src/environment/resolvers/modules.ts"],
   format: "cjs",
   outfile: "dist/resolvers.cjs",
+  // The yaml package is required on demand (import.meta.url → createRequire), see problem.ts.
+  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  define: { "import.meta.url": "__importMetaUrl" },
 });
 
 await build({

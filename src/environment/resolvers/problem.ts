@@ -3,7 +3,8 @@
  * names the file and, where there is one, the line: a resolver that cannot read its
  * configuration says so, and the environment is unknown (never a guess, never a crash).
  */
-import { parse as parseYaml, YAMLParseError } from "yaml";
+import { createRequire } from "node:module";
+import { parseBlockYaml } from "./block-yaml.js";
 import type { ConfigFiles } from "./types.js";
 
 /** A configuration that cannot be read; its message is the one-line reason shown to the operator. */
@@ -41,11 +42,14 @@ export function readText(files: ConfigFiles, path: string, home: string): string
 
 /** YAML as the Go tools write it; a syntax error is reported with its line. */
 export function parseYamlFile(text: string, path: string, home: string): unknown {
+  const simple = parseBlockYaml(text);
+  if (simple !== undefined) return simple;
+  // Beyond the plain block YAML the tools write: the full parser, loaded only now (~tens of ms).
+  const yaml = createRequire(import.meta.url)("yaml") as typeof import("yaml");
   try {
-    // Only what the tools write: no custom tags, no merge keys, a bounded alias expansion.
-    return parseYaml(text, { maxAliasCount: 100 });
+    return yaml.parse(text, { maxAliasCount: 100 });
   } catch (error) {
-    const line = error instanceof YAMLParseError ? error.linePos?.[0]?.line : undefined;
+    const line = error instanceof yaml.YAMLParseError ? error.linePos?.[0]?.line : undefined;
     const what = (error as Error).message.split("\n")[0]?.replace(/ at line \d+.*$/, "");
     throw new ConfigProblem(
       `${shown(path, home)}${line ? ` line ${line}` : ""}: not valid YAML (${what})`,
