@@ -34,7 +34,10 @@ function groundTruth(env: NonNullable<RunResult["environment"]>, chalk: ChalkIns
 }
 
 function renderBlock(env: NonNullable<RunResult["environment"]>, chalk: ChalkInstance): string {
-  const from = `from ${env.source}${env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : ""}`;
+  // With a resolver's reading, the URL gets a line of its own below the block.
+  const raw =
+    env.target !== undefined && env.target !== env.name && !env.truth ? ` '${env.target}'` : "";
+  const from = `from ${env.source}${raw}`;
   const paint = painter(env.color, chalk);
   if (!env.known) {
     const title = ` UNKNOWN ENVIRONMENT '${env.name}' · treated as protected · ${from} `;

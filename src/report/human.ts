@@ -34,12 +34,8 @@ export function renderPlan(result: RunResult, chalk: ChalkInstance, cwd?: string
       : "unknown, treated as protected";
     const raw = env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : "";
     row("environment", `${env.name} (${kind}), from ${env.source}${raw}`);
-    if (env.truth) {
-      const files = env.truth.files.length
-        ? ` (read ${env.truth.files.map((f) => displayPath(f, cwd)).join(", ")})`
-        : "";
-      row("goes to", env.truth.problem ?? `${env.truth.where}${files}`);
-    }
+    // The files read are in the report and in `policy explain`; the plan says where it goes.
+    if (env.truth) row("goes to", env.truth.problem ?? env.truth.where);
     if (env.note !== undefined) row("names", env.note);
   }
   for (const rule of result.rules) {
