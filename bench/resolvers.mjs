@@ -197,11 +197,12 @@ export function renderResolvers(r, f, row) {
     );
   }
   lines.push(
-    "   first: the reading a run pays (read, parse, match), after dist/resolvers.cjs is loaded; bundle load: loading",
+    "   first: the reading a run pays (read, parse, match), after dist/resolvers.cjs is loaded;",
   );
   lines.push(
-    "   dist/resolvers.cjs, paid once by a run whose rule reads a target (the yaml package is loaded only for YAML
-   beyond the plain block style the tools write); files: files opened / files the reading needed",
+    "   bundle load: loading dist/resolvers.cjs, paid once by a run whose rule reads a target (the yaml",
   );
+  lines.push("   package is loaded only for YAML beyond the plain block style the tools write);");
+  lines.push("   files: files opened / files the reading needed (each read once)");
   return lines;
 }
