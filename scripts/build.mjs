@@ -71,7 +71,7 @@ await build({
   outfile: "dist/resolvers.cjs",
   // The yaml package is required on demand (import.meta.url → createRequire), see problem.ts.
   banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { "import.meta.url": "__importMetaUrl" },
+  define: { ...common.define, "import.meta.url": "__importMetaUrl" },
 });
 
 await build({
