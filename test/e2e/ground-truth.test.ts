@@ -4,6 +4,9 @@
  * bin/preflight.js with the bundled policy and fake tools on PATH, and checks the outcome, the
  * report, and whether the fake tool ran.
  */
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   installRecordingTools,
@@ -464,4 +467,17 @@ describe("secrets in the tools' configuration never reach the terminal, the repo
     expect(seen).toContain("https://director.dev.example.com:25555");
     for (const secret of secrets) expect(seen).not.toContain(secret);
   }, 180_000);
+});
+
+describe("a command no rule matches reads no configuration", () => {
+  it("never opens ~/.kube/config (a FIFO there would block any read forever)", async (t) => {
+    const ws = setUp(t);
+    mkdirSync(join(ws.home, ".kube"));
+    execFileSync("mkfifo", [join(ws.home, ".kube", "config")]);
+
+    const result = await ws.run(["--", "kubectl", "get", "pods"], { timeoutMs: 20_000 });
+
+    expect(result.exitCode).toBe(0);
+    expect(toolCalls(ws)).toEqual(["kubectl get pods"]);
+  });
 });
