@@ -5,6 +5,7 @@
  */
 import type { SimpleCommand } from "../command/normalise.js";
 import type { AccountAnswer } from "../environment/resolve.js";
+import type { ReadTarget } from "../environment/resolvers/types.js";
 import type { Policy, Rule } from "../policy/types.js";
 import { type Evaluation, evaluateCommand, type MatchedCommand } from "../run/evaluate.js";
 import { preflightArguments, refuseSelfInvocation } from "./self-invocation.js";
@@ -31,6 +32,8 @@ export interface JudgeInput {
     argv: readonly string[],
     vars: Record<string, string | undefined>,
   ) => AccountAnswer | undefined;
+  /** Where a command goes by its tool's configuration, for rules with `environment: { target }`. */
+  readTarget?: ReadTarget;
 }
 
 /** What preflight answers to an agent about to run `command` (a shell script, as the agent runs it). */
@@ -41,6 +44,7 @@ export function judgeShellCommand(input: JudgeInput): HookVerdict {
     argv: ["bash", "-c", input.command],
     vars: input.vars,
     ...(input.awsAccount && { awsAccount: input.awsAccount }),
+    ...(input.readTarget && { readTarget: input.readTarget }),
   });
   const selfCall = refuseSelfInvocation(evaluation.normalised.commands);
   if (selfCall) {
