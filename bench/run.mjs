@@ -34,6 +34,7 @@ import {
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { measureResolvers, renderResolvers, resolverChild } from "./resolvers.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const DIST = join(ROOT, "dist");
@@ -110,6 +111,7 @@ async function main(args) {
       startup: measureStartup(options.runs),
       matching: await measureMatching(),
       diff: await measureDiff(),
+      resolvers: measureResolvers({ work, dist: DIST, script: fileURLToPath(import.meta.url) }),
     };
     const table = renderTable(results);
     if (options.json) {
@@ -763,6 +765,7 @@ function renderTable(r) {
   lines.push(
     `   memory target: the larger of heap and RSS growth during the first diff ≤ ${TARGET_MEMORY_FACTOR}× the two snapshots' JSON; verifyExpectations on the result: ${d.sizes.map((x) => f(x.verifyMs, 2)).join(", ")}`,
   );
+  lines.push(...renderResolvers(r.resolvers, (v) => f(v, 2), row));
   lines.push("");
   lines.push(
     "Targets are reported, not enforced: the exit code only says whether the benchmark ran.",
@@ -871,6 +874,7 @@ function fail(message) {
 try {
   if (process.argv[2] === "--cold-eval") await coldEvalChild(process.argv[3]);
   else if (process.argv[2] === "--diff-child") await diffChild(process.argv[3]);
+  else if (process.argv[2] === "--resolver-child") resolverChild(process.argv[3]);
   else await main(process.argv.slice(2));
 } catch (error) {
   process.stderr.write(

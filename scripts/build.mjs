@@ -85,6 +85,27 @@ const githubRunApart = {
   },
 };
 
+// The target resolvers (reading kubeconfig, ~/.flyrc, cf's config.json, …) likewise: loaded
+// only when a rule with `environment: { target: TOOL }` matches the command.
+const resolversApart = {
+  name: "resolvers-apart",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/modules\.js$/ }, (args) =>
+      args.importer.endsWith("src/environment/resolvers/lazy.ts")
+        ? { path: "./resolvers.cjs", external: true }
+        : undefined,
+    );
+  },
+};
+
+await build({
+  ...common,
+  ...asCommonJs,
+  entryPoints: ["src/environment/resolvers/modules.ts"],
+  // The yaml package is required on demand (import.meta.url → createRequire), see problem.ts.
+  outfile: "dist/resolvers.cjs",
+});
+
 await build({
   ...common,
   entryPoints: ["src/report/github-run.ts"],
@@ -104,7 +125,7 @@ await build({
   ...asCommonJs,
   entryPoints: ["src/index.ts"],
   outfile: "dist/cli.cjs",
-  plugins: [awsModulesApart, policyToolsApart, githubRunApart],
+  plugins: [awsModulesApart, resolversApart, policyToolsApart, githubRunApart],
 });
 
 await build({
@@ -112,6 +133,7 @@ await build({
   ...asCommonJs,
   entryPoints: ["src/fast.ts"],
   outfile: "dist/fast.cjs",
+  plugins: [awsModulesApart, resolversApart],
   // Whitespace and syntax only: names stay, so a stack trace still reads.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -121,7 +143,7 @@ await build({
   ...common,
   entryPoints: ["src/cli/policy-tools.ts"],
   ...asCommonJs,
-  plugins: [awsModulesApart],
+  plugins: [awsModulesApart, resolversApart],
   outfile: "dist/policy-tools.cjs",
 });
 

@@ -12,6 +12,7 @@ import type { STSClient } from "@aws-sdk/client-sts";
  * `require("./aws.cjs")` (scripts/build.mjs), whose bundle exports the SDK's parts too.
  */
 const loadSdk = () => import("./sdk.js");
+
 import type { AwsTarget } from "./target.js";
 
 export interface AwsClients {

@@ -3,6 +3,7 @@
  * the policy sees a command, with reasons. Runs nothing. Exit 0 once explained (whatever
  * the decision), 65 for an invalid policy.
  */
+import { loadResolvers } from "../environment/resolvers/lazy.js";
 import { formatProblem, UsageError } from "../errors.js";
 import { programFiles } from "../io/program-files.js";
 import { explainCommand } from "../review/explain/explain.js";
@@ -49,7 +50,18 @@ export async function policyExplain(
     );
     return 65;
   }
+  // explain reads the tools' configuration as a run would (files only; it runs nothing).
+  const { readTarget, cachedFiles, diskRead } = await loadResolvers();
+  const files = cachedFiles(diskRead);
   const explanation = explainCommand({
+    readTarget: (tool, argv, targetVars) =>
+      readTarget(tool, {
+        argv,
+        vars: targetVars,
+        cwd: ctx.cwd,
+        home: targetVars.HOME ?? ctx.home,
+        files,
+      }),
     policy: { ...review.policy, files: review.files },
     argv: options.command,
     vars,

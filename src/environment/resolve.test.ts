@@ -373,3 +373,111 @@ describe("case", () => {
     expect(byVar.ok && byVar.environment.name).toBe("production");
   });
 });
+
+describe("ground truth from a target resolver", () => {
+  const truthPolicy = async () =>
+    policyFrom(yaml`
+      version: 1
+      environments:
+        production: { protected: true, match: { target: [prod], url: ["https://ci.prod.*"] } }
+        development: { match: { target: [dev], url: ["https://ci.dev.*"] } }
+      rules:
+        - id: r
+          match: { command: fly }
+          environment: { target: fly }
+    `);
+  const reading =
+    (url: string | undefined, alias = "dev", problem?: string) =>
+    () => ({
+      tool: "fly" as const,
+      alias: { value: alias, source: "fly target from argument -t" },
+      truth: url ? { url } : {},
+      where: url ?? "",
+      files: ["/home/op/.flyrc"],
+      ...(problem && { problem }),
+    });
+
+  it("lets the truth win over the name, keeping the name's environment beside it", async () => {
+    const p = await truthPolicy();
+    const result = resolveEnvironment({
+      policy: p,
+      rules: p.rules,
+      argv: ["fly", "-t", "dev"],
+      vars: {},
+      readTarget: reading("https://ci.prod.example.com"),
+    });
+    expect(result).toMatchObject({
+      ok: true,
+      environment: {
+        name: "production",
+        protected: true,
+        source: "fly url",
+        target: "https://ci.prod.example.com",
+        alias: { name: "development", known: true, target: "dev" },
+        note: "the name `dev` (fly target from argument -t) says development, but it points at https://ci.prod.example.com — production",
+      },
+    });
+  });
+
+  it("is as protected as the name when the truth is the weaker of the two", async () => {
+    const p = await truthPolicy();
+    const result = resolveEnvironment({
+      policy: p,
+      rules: p.rules,
+      argv: ["fly", "-t", "prod"],
+      vars: {},
+      readTarget: reading("https://ci.dev.example.com", "prod"),
+    });
+    expect(result.ok && result.environment).toMatchObject({
+      name: "development",
+      protected: true,
+      alias: { name: "production" },
+    });
+  });
+
+  it("is unknown when the configuration cannot be read, keeping the name", async () => {
+    const p = await truthPolicy();
+    const result = resolveEnvironment({
+      policy: p,
+      rules: p.rules,
+      argv: ["fly", "-t", "prod"],
+      vars: {},
+      readTarget: reading(undefined, "prod", "~/.flyrc line 3: not valid YAML"),
+    });
+    expect(result.ok && result.environment).toMatchObject({
+      name: "unknown",
+      known: false,
+      truth: { problem: "~/.flyrc line 3: not valid YAML" },
+      alias: { name: "production" },
+    });
+  });
+
+  it("lets the names decide when no environment claims the truth", async () => {
+    const p = await truthPolicy();
+    const result = resolveEnvironment({
+      policy: p,
+      rules: p.rules,
+      argv: ["fly", "-t", "dev"],
+      vars: {},
+      readTarget: reading("https://ci.elsewhere.example.com"),
+    });
+    expect(result.ok && result.environment).toMatchObject({
+      name: "development",
+      truth: { values: { url: "https://ci.elsewhere.example.com" } },
+    });
+    expect(result.ok && result.environment.alias).toBeUndefined();
+  });
+
+  it("refuses --env that disagrees with the truth", async () => {
+    const p = await truthPolicy();
+    const result = resolveEnvironment({
+      policy: p,
+      rules: p.rules,
+      argv: ["fly", "-t", "dev"],
+      vars: {},
+      intended: "development",
+      readTarget: reading("https://ci.prod.example.com"),
+    });
+    expect(result.ok).toBe(false);
+  });
+});

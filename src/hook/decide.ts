@@ -6,6 +6,7 @@
 import type { ProgramFiles } from "../command/locate-program.js";
 import type { SimpleCommand } from "../command/normalise.js";
 import type { AccountAnswer } from "../environment/resolve.js";
+import type { ReadTarget } from "../environment/resolvers/types.js";
 import type { Policy, Rule } from "../policy/types.js";
 import { type Evaluation, evaluateCommand, type MatchedCommand } from "../run/evaluate.js";
 import { preflightArguments, refuseSelfInvocation } from "./self-invocation.js";
@@ -34,6 +35,8 @@ export interface JudgeInput {
   ) => AccountAnswer | undefined;
   /** Finds the real file a program word runs, so `k` a symlink to kubectl is judged as kubectl. */
   files?: ProgramFiles;
+  /** Where a command goes by its tool's configuration, for rules with `environment: { target }`. */
+  readTarget?: ReadTarget;
 }
 
 /** What preflight answers to an agent about to run `command` (a shell script, as the agent runs it). */
@@ -45,6 +48,7 @@ export function judgeShellCommand(input: JudgeInput): HookVerdict {
     vars: input.vars,
     ...(input.awsAccount && { awsAccount: input.awsAccount }),
     ...(input.files && { programs: { files: input.files, cwd: input.cwd } }),
+    ...(input.readTarget && { readTarget: input.readTarget }),
   });
   const selfCall = refuseSelfInvocation(evaluation.normalised.commands);
   if (selfCall) {

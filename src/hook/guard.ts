@@ -6,6 +6,8 @@
 
 import type { ProgramFiles } from "../command/locate-program.js";
 import type { AccountAnswer } from "../environment/resolve.js";
+import { loadResolvers } from "../environment/resolvers/lazy.js";
+import type { ReadTarget } from "../environment/resolvers/types.js";
 import { PolicyError } from "../errors.js";
 import type { Policy } from "../policy/types.js";
 import type { AccountRequest } from "../run/aws-accounts.js";
@@ -78,9 +80,13 @@ export async function guardToolCall(
   });
 }
 
-/** Evaluates once; when a rule reads the AWS account, asks STS and evaluates again knowing it. */
+/**
+ * Evaluates once; when a rule reads the AWS account or a tool's configuration, asks STS or
+ * reads the files (as `preflight plan` does) and evaluates again knowing them.
+ */
 async function judge(policy: Policy, call: ShellToolCall, ports: HookPorts): Promise<HookVerdict> {
   const requests: AccountRequest[] = [];
+  let targetsWanted = false;
   const first = judgeShellCommand({
     policy,
     command: call.command,
@@ -91,16 +97,29 @@ async function judge(policy: Policy, call: ShellToolCall, ports: HookPorts): Pro
       requests.push({ argv, vars });
       return undefined;
     },
+    readTarget: () => {
+      targetsWanted = true;
+      return undefined;
+    },
   });
-  if (requests.length === 0) return first;
-  const awsAccount = await ports.lookUpAccounts(requests);
+  if (requests.length === 0 && !targetsWanted) return first;
+  const awsAccount = requests.length > 0 ? await ports.lookUpAccounts(requests) : undefined;
+  let readTarget: ReadTarget | undefined;
+  if (targetsWanted) {
+    const { readTarget: read, cachedFiles, diskRead } = await loadResolvers();
+    const files = cachedFiles(diskRead);
+    const home = ports.context(call.cwd).home ?? "";
+    readTarget = (tool, argv, vars) =>
+      read(tool, { argv, vars, cwd: call.cwd, home: vars.HOME ?? home, files });
+  }
   return judgeShellCommand({
     policy,
     command: call.command,
     cwd: call.cwd,
     vars: ports.vars,
     files: ports.files,
-    awsAccount,
+    ...(awsAccount && { awsAccount }),
+    ...(readTarget && { readTarget }),
   });
 }
 

@@ -4,6 +4,7 @@
  * that span them live in `merge.ts`.
  */
 import type { Document, LineCounter } from "yaml";
+import { TRUTH_KEYS, type TruthKey } from "../environment/resolvers/types.js";
 import { type CheckUse, compileCheck } from "./compile-check.js";
 import { compileProcedures, type PartProcedure } from "./compile-procedure.js";
 import { compileExpect, compileState, list, runSpec, toMs } from "./compile-shared.js";
@@ -60,6 +61,9 @@ export function compilePolicyFile(
   const environments: Record<string, Environment> = {};
   for (const [name, env] of Object.entries(input.environments ?? {})) {
     const isProtected = env.protected ?? false;
+    const truth: Partial<Record<TruthKey, string[]>> = {};
+    for (const key of TRUTH_KEYS)
+      if (env.match?.[key] !== undefined) truth[key] = list(env.match[key]);
     environments[name] = {
       name,
       protected: isProtected,
@@ -70,6 +74,7 @@ export function compilePolicyFile(
       ...(env.match?.["aws-account"] !== undefined && {
         awsAccounts: list(env.match["aws-account"]),
       }),
+      ...(Object.keys(truth).length > 0 && { truth }),
       // The name's own line, which is where a reader looks for an environment.
       source: { file, ...positionOfKey(doc, lc, ["environments"], name) },
     };
@@ -85,6 +90,7 @@ export function compilePolicyFile(
     vars: t.vars ?? {},
     ...(t.env !== undefined && { env: t.env }),
     ...(t["aws-account"] !== undefined && { awsAccount: t["aws-account"] }),
+    ...(t.files !== undefined && { files: testFiles(t.files) }),
     expect: t.expect,
     source: at("tests", i),
   }));
@@ -112,6 +118,20 @@ export function compilePolicyFile(
   };
 }
 
+/** Where a policy test case's files live: `~/` is TEST_HOME, a relative path is from TEST_CWD. */
+export const TEST_HOME = "/home/policy-test";
+export const TEST_CWD = "/home/policy-test/work";
+
+function testFiles(files: Record<string, string>): Record<string, string> {
+  const at = (path: string) =>
+    path === "~" || path.startsWith("~/")
+      ? `${TEST_HOME}${path.slice(1)}`
+      : path.startsWith("/")
+        ? path
+        : `${TEST_CWD}/${path.replace(/^\.\//, "")}`;
+  return Object.fromEntries(Object.entries(files).map(([path, text]) => [at(path), text]));
+}
+
 function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => SourceRef): PartRule {
   const namedArgs: Record<string, Extractor> = {};
   for (const [name, extractor] of Object.entries(rule.args ?? {})) {
@@ -128,6 +148,7 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
       environment: {
         ...compileExtractor(rule.environment),
         ...(rule.environment["aws-account"] && { awsAccount: true }),
+        ...(rule.environment.target && { target: rule.environment.target }),
       },
     }),
     ...(rule.resource && { resource: compileExtractor(rule.resource) }),

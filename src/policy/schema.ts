@@ -7,6 +7,7 @@
  * miss) and the policy commands may import it.
  */
 import { z } from "zod";
+import { TARGET_TOOLS } from "../environment/resolvers/types.js";
 import { namedCheckSchema, ruleCheckSchema } from "./check-schema.js";
 
 const nonEmpty = z.string().min(1, "must not be empty");
@@ -58,6 +59,10 @@ const environmentExtractorSchema = extractorSchema.extend({
     .literal(true)
     .optional()
     .describe("the AWS account of the command's credentials (STS)"),
+  target: z
+    .enum(TARGET_TOOLS)
+    .optional()
+    .describe("the tool whose own configuration says where the command really goes"),
 });
 
 const stateSchema = z
@@ -155,6 +160,12 @@ const environmentSchema = z.strictObject({
       target: oneOrMany.optional(),
       vars: z.record(nonEmpty, nonEmpty).optional(),
       "aws-account": z.union([awsAccountId, z.array(awsAccountId).min(1)]).optional(),
+      // What a rule's `target` resolver reads from the tool's configuration (globs).
+      url: oneOrMany.optional().describe("fly api, cf API endpoint, bosh director URL"),
+      server: oneOrMany.optional().describe("the kube cluster's server URL (kubectl, helm)"),
+      host: oneOrMany.optional().describe("the PostgreSQL host libpq connects to"),
+      workspace: oneOrMany.optional().describe("the terraform workspace"),
+      backend: oneOrMany.optional().describe("the terraform backend, e.g. s3://bucket/key"),
     })
     .optional(),
   lint: lintSchema.optional(),
@@ -166,6 +177,10 @@ const testSchema = z.strictObject({
   vars: z.record(nonEmpty, z.string()).optional(),
   env: nonEmpty.optional(),
   "aws-account": awsAccountId.optional(),
+  files: z
+    .record(nonEmpty, z.string())
+    .optional()
+    .describe("configuration files the case's tools see (path → text; ~/ is the case's home)"),
   expect: z.strictObject({
     decision: z.enum(["allow", "confirm", "deny", "none"]).optional(),
     environment: nonEmpty.optional(),

@@ -2,7 +2,9 @@
  * Runs a policy's own test cases: each names a command (and the variables and --env it runs
  * with) and what the policy must decide for it. Evaluation only; nothing is executed.
  */
+import { filesFromMap, readTarget } from "../environment/resolvers/registry.js";
 import { evaluateCommand } from "../run/evaluate.js";
+import { TEST_CWD, TEST_HOME } from "./compile.js";
 import type { Policy, PolicyTest } from "./types.js";
 
 export interface PolicyTestResult {
@@ -37,6 +39,16 @@ export function runPolicyTest(policy: Policy, test: PolicyTest): PolicyTestResul
       test.awsAccount !== undefined
         ? { account: test.awsAccount }
         : { error: "the test case gives no aws-account" },
+    // The case's own files and home: what is not in `files:` does not exist, so a case never
+    // depends on the machine it runs on.
+    readTarget: (tool, argv, vars) =>
+      readTarget(tool, {
+        argv,
+        vars,
+        cwd: TEST_CWD,
+        home: vars.HOME ?? TEST_HOME,
+        files: filesFromMap(test.files ?? {}),
+      }),
   });
   // A blocked command (contradiction, unparsable script) is a deny as far as the operator sees.
   const decision = evaluation.blocked ? "deny" : evaluation.decision;

@@ -4,6 +4,8 @@
  * without the YAML parser or the schema library.
  */
 
+import type { TargetTool, TruthKey } from "../environment/resolvers/types.js";
+
 export type Decision = "allow" | "confirm" | "deny";
 
 /** Where something was written, for messages that point the reader at the policy. */
@@ -27,6 +29,8 @@ export interface Environment {
   vars: Record<string, string>;
   /** AWS account ids (12 digits) that mean this environment. */
   awsAccounts?: string[];
+  /** Globs on what a target resolver reads (`url`, `server`, `host`, `workspace`, `backend`). */
+  truth?: Partial<Record<TruthKey, string[]>>;
   source: SourceRef;
 }
 
@@ -37,6 +41,8 @@ export interface Extractor {
   vars: string[];
   /** The AWS account the command's credentials belong to (STS) names the environment. */
   awsAccount?: boolean;
+  /** The tool whose own configuration says where the command goes (src/environment/resolvers). */
+  target?: TargetTool;
 }
 
 /** A check, one of the kinds in `src/checks/registry.ts` (the `kind` field tells them apart). */
@@ -191,6 +197,8 @@ export interface PolicyTest {
   env?: string;
   /** Stands in for the STS lookup of rules with `environment: { aws-account: true }`. */
   awsAccount?: string;
+  /** Configuration files the case's tools see (absolute path → text); nothing else exists. */
+  files?: Record<string, string>;
   expect: { decision?: Decision | "none"; environment?: string; rules?: string[] };
   source: SourceRef;
 }

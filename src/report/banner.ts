@@ -22,8 +22,41 @@ export function renderBanner(
   chalk: ChalkInstance,
   columns?: number,
 ): string {
+  return [renderBlock(env, chalk, columns), ...groundTruth(env, chalk, columns)].join("\n");
+}
+
+/**
+ * Where the command really goes, under the block and in the environment's colour, so the
+ * operator sees the URL, server, workspace or host before typing a name; and, when the names
+ * and the truth disagree, both, loudly.
+ */
+function groundTruth(
+  env: NonNullable<RunResult["environment"]>,
+  chalk: ChalkInstance,
+  columns: number | undefined,
+): string[] {
+  if (!env.truth) return [];
+  const ink = foreground(env.color, chalk).bold;
+  const width = columns === undefined ? Number.POSITIVE_INFINITY : Math.max(NARROWEST, columns) - 2;
+  const texts = [
+    env.truth.problem !== undefined
+      ? `${env.truth.tool}: cannot read where this goes: ${env.truth.problem}`
+      : `${env.truth.tool} → ${env.truth.where}`,
+  ];
+  if (env.note !== undefined) texts.push(`!! ${env.note}`);
+  return texts.flatMap((text) => wrapWords(text, width).map((line) => ink(`  ${line}`)));
+}
+
+function renderBlock(
+  env: NonNullable<RunResult["environment"]>,
+  chalk: ChalkInstance,
+  columns: number | undefined,
+): string {
   const width = bannerWidth(columns);
-  const from = `from ${env.source}${env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : ""}`;
+  // With a resolver's reading, the URL gets a line of its own below the block.
+  const raw =
+    env.target !== undefined && env.target !== env.name && !env.truth ? ` '${env.target}'` : "";
+  const from = `from ${env.source}${raw}`;
   const paint = painter(env.color, chalk);
   if (!env.known) {
     const rule = "?".repeat(width);

@@ -48,6 +48,9 @@ export function renderPlan(
       : "unknown, treated as protected";
     const raw = env.target !== undefined && env.target !== env.name ? ` '${env.target}'` : "";
     row("environment", `${env.name} (${kind}), from ${env.source}${raw}`);
+    // The files read are in the report and in `policy explain`; the plan says where it goes.
+    if (env.truth) row("goes to", env.truth.problem ?? env.truth.where);
+    if (env.note !== undefined) row("names", env.note);
   }
   for (const rule of result.rules) {
     row(

@@ -58,6 +58,17 @@ export async function obtainConfirmation(input: {
   };
   if (!input.needed) return withReason("none");
 
+  const problem = input.environment.truth?.problem;
+  if (!input.environment.known && problem !== undefined) {
+    // The tool's own configuration could not be read: there is no name that means "there".
+    return {
+      ok: false,
+      method: "none",
+      reason,
+      message: `preflight cannot read where this command goes (${problem}), so there is no environment name to confirm`,
+      hint: "fix that configuration (or the flag or variable that names it), then run it again",
+    };
+  }
   if (
     !input.environment.known &&
     input.environment.target === undefined &&

@@ -15,6 +15,7 @@ import {
   type ResolvedEnvironment,
   resolveEnvironment,
 } from "../environment/resolve.js";
+import type { ReadTarget } from "../environment/resolvers/types.js";
 import { environmentsForTarget } from "../environment/signals.js";
 import { candidateRules, isRuleProgram, matchRules, programName } from "../policy/match.js";
 import type { Decision, Policy, Rule } from "../policy/types.js";
@@ -72,6 +73,8 @@ export function evaluateCommand(input: {
    * the names typed.
    */
   programs?: ProgramLookup;
+  /** Where a command goes by its tool's configuration, for rules with `environment: { target }`. */
+  readTarget?: ReadTarget;
 }): Evaluation {
   const { policy } = input;
   const normalised = normaliseCommand([...input.argv]);
@@ -124,6 +127,7 @@ export function evaluateCommand(input: {
       vars,
       ...(intended !== undefined && { intended }),
       ...(account && { account }),
+      ...(input.readTarget && { readTarget: input.readTarget }),
     });
     if (!resolution.ok) {
       evaluation.rules = unique([...evaluation.rules, ...rules]);
@@ -181,10 +185,16 @@ export function evaluateCommand(input: {
     policy.unknownEnvironment === "deny"
   ) {
     evaluation.decision = "deny";
-    evaluation.blocked = {
-      reason: `preflight cannot tell which environment this targets${evaluation.environment.target ? ` ('${evaluation.environment.target}')` : ""}, and the policy denies unknown environments`,
-      hint: "add the target to an environment's match.target in the policy, or name the target explicitly",
-    };
+    const problem = evaluation.environment.truth?.problem;
+    evaluation.blocked = problem
+      ? {
+          reason: `preflight cannot read where this command goes (${problem}), and the policy denies unknown environments`,
+          hint: "fix the configuration file or the flag or variable that names it; a target preflight cannot read is never treated as safe",
+        }
+      : {
+          reason: `preflight cannot tell which environment this targets${evaluation.environment.target ? ` ('${evaluation.environment.target}')` : ""}, and the policy denies unknown environments`,
+          hint: "add the target to an environment's match.target in the policy, or name the target explicitly",
+        };
   }
   return evaluation;
 }
@@ -197,7 +207,10 @@ function decide(
   let decision: Decision = "allow";
   let decidedBy = rules[0]!;
   for (const rule of rules) {
-    const ruleDecision = decisionOf(rule, environment);
+    // Names and truth disagreeing: as strict as the stricter of the two environments.
+    const ruleDecision = environment.alias
+      ? stricter(decisionOf(rule, environment), decisionOf(rule, environment.alias))
+      : decisionOf(rule, environment);
     if (STRICTNESS[ruleDecision] > STRICTNESS[decision]) {
       decision = ruleDecision;
       decidedBy = rule;
@@ -224,8 +237,9 @@ function denial(match: MatchedCommand): Refusal {
   const rule = match.decidedBy;
   const env = match.environment;
   const what = rule.description ? ` ${rule.description}` : "";
-  const where =
-    env.source === "none"
+  const where = env.note
+    ? `here: ${env.note}`
+    : env.source === "none"
       ? "wherever it runs"
       : `in ${env.name} (environment from ${env.source}${env.target && env.target !== env.name ? ` '${env.target}'` : ""})`;
   return {

@@ -37,6 +37,17 @@ export function initialResult(input: RunInput, evaluation: Evaluation, started: 
           source: env.source,
           color: env.color,
           ...(env.target !== undefined && { target: env.target }),
+          ...(env.truth && { truth: env.truth }),
+          ...(env.alias && {
+            alias: {
+              name: env.alias.name,
+              known: env.alias.known,
+              protected: env.alias.protected,
+              source: env.alias.source,
+              ...(env.alias.target !== undefined && { target: env.alias.target }),
+            },
+          }),
+          ...(env.note !== undefined && { note: env.note }),
         }
       : null,
     confirmation: { required: evaluation.decision === "confirm", given: false, method: "none" },

@@ -5,6 +5,8 @@
  * loaded only then. It returns data; rendering and the exit code are decided at the edge.
  */
 import { loadAwsModules } from "../bundles/load-aws.js";
+import { loadResolvers } from "../environment/resolvers/lazy.js";
+import type { ReadTarget, TargetTool } from "../environment/resolvers/types.js";
 import type { AccountRequest } from "./aws-accounts.js";
 import { evaluateCommand } from "./evaluate.js";
 import { finishRun } from "./finish.js";
@@ -15,11 +17,29 @@ import type { RunResult } from "./result.js";
 
 export type { RunInput, RunOptions } from "./ports.js";
 
+/** Reads tools' configuration from disk, each file once, as the command would run (its $HOME). */
+async function targetReader(input: RunInput): Promise<ReadTarget> {
+  const { readTarget, cachedFiles, diskRead } = await loadResolvers();
+  const files = cachedFiles(input.context.readFile ?? diskRead);
+  return (tool: TargetTool, argv, vars) =>
+    readTarget(tool, {
+      argv,
+      vars,
+      cwd: input.context.cwd,
+      home: vars.HOME ?? input.context.home ?? "",
+      files,
+    });
+}
+
 /** Evaluates a command and runs it as the policy says; returns the result as data. */
 export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunResult> {
   const started = ports.now();
   const accountRequests: AccountRequest[] = [];
-  const evaluate = (awsAccount: Parameters<typeof evaluateCommand>[0]["awsAccount"]) =>
+  let targetsWanted = false;
+  const evaluate = (
+    awsAccount: Parameters<typeof evaluateCommand>[0]["awsAccount"],
+    readTarget: ReadTarget,
+  ) =>
     evaluateCommand({
       policy: input.policy,
       argv: input.argv,
@@ -27,16 +47,28 @@ export async function guardedRun(input: RunInput, ports: RunPorts): Promise<RunR
       ...(input.options.env !== undefined && { intendedEnv: input.options.env }),
       awsAccount,
       programs: { files: ports.files, cwd: input.context.cwd },
+      readTarget,
     });
-  let evaluation = evaluate((argv, vars) => {
-    accountRequests.push({ argv, vars });
-    return undefined;
-  });
-  if (accountRequests.length > 0) {
-    // A rule reads the AWS account: ask STS, then decide again knowing it.
-    ports.presenter.progress("asking AWS which account the command would change");
-    const { lookUpAccounts } = await loadAwsModules();
-    evaluation = evaluate(await lookUpAccounts(accountRequests, ports.aws));
+  let evaluation = evaluate(
+    (argv, vars) => {
+      accountRequests.push({ argv, vars });
+      return undefined;
+    },
+    () => {
+      targetsWanted = true;
+      return undefined;
+    },
+  );
+  if (accountRequests.length > 0 || targetsWanted) {
+    // A rule reads the AWS account or a tool's configuration: find out, then decide again.
+    let awsAccount: Parameters<typeof evaluateCommand>[0]["awsAccount"];
+    if (accountRequests.length > 0) {
+      ports.presenter.progress("asking AWS which account the command would change");
+      const { lookUpAccounts } = await loadAwsModules();
+      awsAccount = await lookUpAccounts(accountRequests, ports.aws);
+    }
+    const readTarget = targetsWanted ? await targetReader(input) : () => undefined;
+    evaluation = evaluate(awsAccount, readTarget);
   }
   const result = initialResult(input, evaluation, started);
   ports.watch?.(result);

@@ -50,6 +50,8 @@ export interface RunContext {
   ci: boolean;
   /** The user's home folder (`file://~/…` in a command's options). */
   home?: string;
+  /** Reads a tool's configuration file (undefined: no such file); default: from disk. */
+  readFile?: (path: string) => string | undefined;
 }
 
 export interface RunPorts {

@@ -1,7 +1,9 @@
 /** What one run or plan produced, as plain data; the JSON report and the human view render it. */
+
 import type { CheckValue } from "../checks/types.js";
 import type { ProgramIdentity } from "../command/identify-program.js";
 import type { Entry, StateDiff, Violation } from "../diff/types.js";
+import type { TruthView } from "../environment/truth.js";
 import type { Decision } from "../policy/types.js";
 import type { Outcome } from "./outcome.js";
 
@@ -86,6 +88,12 @@ export interface RunResult {
     source: string;
     target?: string;
     color: string;
+    /** What the tool's own configuration says the command talks to (a rule's `target`). */
+    truth?: TruthView;
+    /** The environment the command's names point at, when the truth says another. */
+    alias?: { name: string; known: boolean; protected: boolean; source: string; target?: string };
+    /** Names and truth disagreeing, in one sentence. */
+    note?: string;
   } | null;
   checks: CheckResult[];
   probes: ProbeSummary[];

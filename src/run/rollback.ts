@@ -3,8 +3,8 @@
  * snapshots again, and count it restored only when they equal the before-state.
  */
 import type { AwsClients } from "../aws/clients.js";
-import { isEmptyDiff } from "../diff/diff.js";
 import { fillRunSpec } from "../command/fill-spec.js";
+import { isEmptyDiff } from "../diff/diff.js";
 import type { Guard } from "./guards.js";
 import type { ProcessRunner } from "./ports.js";
 import { type SnapshotSet, takeSnapshots } from "./snapshots.js";

@@ -13,7 +13,7 @@ const PROD_DELETE = "kubectl --context prod delete namespace payments";
 /** [how it is hidden, the command the agent typed] */
 const BYPASSES: [string, string][] = [
   ["plain", PROD_DELETE],
-  ["an env prefix", `KUBECONFIG=/tmp/kc ${PROD_DELETE}`],
+  ["an env prefix", `DEBUG=1 ${PROD_DELETE}`],
   ["env -i", `env -i PATH=/usr/bin ${PROD_DELETE}`],
   ["sh -c", `sh -c '${PROD_DELETE}'`],
   ["zsh -lc", `zsh -lc "${PROD_DELETE}"`],
@@ -43,7 +43,7 @@ describe.concurrent("a production namespace delete, however an agent writes it",
     expect(result.exitCode).toBe(2);
     expect(result.stdout).toBe("");
     expect(result.stderr).toContain(
-      "preflight blocked this command: rule 'kubectl-delete-namespace' denies this in production (environment from argument --context 'prod'). Deleting a namespace deletes every object in it.",
+      "preflight blocked this command: rule 'kubectl-delete-namespace' denies this in production (environment from kubectl server 'https://k8s-prod.example.com:6443'). Deleting a namespace deletes every object in it.",
     );
     expect(result.stderr).toContain("What to do instead:");
     expect(aw.toolCalls()).toEqual([]);
@@ -90,7 +90,7 @@ describe.concurrent("a staging namespace delete needs a person", () => {
         hookEventName: "PreToolUse",
         permissionDecision: "ask",
         permissionDecisionReason:
-          "preflight: rule 'kubectl-delete-namespace' needs a person to confirm this in staging (environment from argument --context). Deleting a namespace deletes every object in it. Allow it only if that is what you mean; the agent cannot confirm it for you.",
+          "preflight: rule 'kubectl-delete-namespace' needs a person to confirm this in staging (environment from kubectl server 'https://k8s.staging.example.com:6443'). Deleting a namespace deletes every object in it. Allow it only if that is what you mean; the agent cannot confirm it for you.",
       },
     });
     expect(aw.auditRecords()).toMatchObject([

@@ -5,10 +5,13 @@
  */
 import { describe, expect, it } from "vitest";
 import { destroyPipeline, guard } from "../helpers/commands.js";
+import { writeHomeFile } from "../helpers/fake-tools.js";
 import type { Report } from "../helpers/report.js";
 import { expectNotDestroyed, expectNothingDestroyed, useWorkspace } from "../helpers/workspace.js";
 
 const INCIDENT = destroyPipeline("prod");
+// The bundled policy reads fly's own ~/.flyrc to see where `-t prod` really goes.
+const FLYRC = "targets:\n  prod:\n    api: https://ci.prod.example.com\n    team: main\n";
 
 describe.concurrent("the PaaS incident: destroying a production pipeline", () => {
   it("is denied by the test policy, and fly's destroy never runs", async (t) => {
@@ -38,24 +41,26 @@ describe.concurrent("the PaaS incident: destroying a production pipeline", () =>
 
   it("is denied the same way by the bundled default policy, found with no --policy and no preflight.yaml", async (t) => {
     const ws = useWorkspace(t);
+    writeHomeFile(ws, ".flyrc", FLYRC);
 
     const result = await ws.run(guard({ report: ws.reportFile }, INCIDENT));
 
     expect(result.exitCode).toBe(66);
     expectNothingDestroyed(ws);
     expect(result.stderr).toMatch(/production/i);
-    expect(result.stderr).toContain("argument -t");
+    expect(result.stderr).toContain("fly → https://ci.prod.example.com, team main (target prod)");
     const report = ws.readReport();
     expect(report).toMatchObject({
       outcome: "blocked",
       decision: "deny",
-      environment: { name: "production", protected: true, source: "argument -t" },
+      environment: { name: "production", protected: true, source: "fly url" },
     });
     expect(report.policy?.files).toEqual([expect.stringMatching(/policies\/default\.yaml$/)]);
   });
 
   it("shows the same refusal in `plan --json` on stdout, running nothing", async (t) => {
     const ws = useWorkspace(t);
+    writeHomeFile(ws, ".flyrc", FLYRC);
 
     const result = await ws.run(["plan", "--json", "--", ...INCIDENT]);
 
@@ -66,7 +71,7 @@ describe.concurrent("the PaaS incident: destroying a production pipeline", () =>
       outcome: "blocked",
       exitCode: 66,
       decision: "deny",
-      environment: { name: "production", protected: true, source: "argument -t" },
+      environment: { name: "production", protected: true, source: "fly url" },
     });
     expectNotDestroyed(ws);
   });

@@ -5,11 +5,13 @@
  * plugin are each judged as the program they run, under the bundled policy. The fake programs
  * leave a marker file when they run, so every refusal also proves nothing ran.
  */
+
 import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { useAgentWorkspace } from "../helpers/agent-events.js";
 import { SYSTEM_PATH } from "../helpers/exec.js";
+import { kubeconfig, writeHomeFile } from "../helpers/fake-tools.js";
 import { useWorkspace, type Workspace } from "../helpers/workspace.js";
 
 /** A fake program at `file` (under the workspace) that records each run in ran/NAME. */
@@ -33,6 +35,23 @@ function ran(ws: Workspace, name: string): string[] {
 
 /** Runs under the bundled policy (no --policy and no preflight.yaml), with a report. */
 function preflight(ws: Workspace, command: string[], options: string[] = []) {
+  // The bundled policy reads where --context and -t really go from kubectl's and fly's files.
+  writeHomeFile(
+    ws,
+    ".kube/config",
+    kubeconfig({
+      clusters: {
+        prod: "https://k8s-prod.example.com:6443",
+        staging: "https://k8s.staging.example.com:6443",
+      },
+      contexts: { prod: { cluster: "prod" }, staging: { cluster: "staging" } },
+    }),
+  );
+  writeHomeFile(
+    ws,
+    ".flyrc",
+    "targets:\n  prod:\n    api: https://ci.prod.example.com\n    team: main\n",
+  );
   return ws.run([...options, "--report", ws.reportFile, "--", ...command]);
 }
 

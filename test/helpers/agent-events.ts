@@ -46,6 +46,24 @@ const LOGGING_TOOL = `#!/bin/sh
 echo "$(basename "$0") $*" >> "$FAKE_TOOLS_LOG"
 `;
 
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    server: https://k8s-prod.example.com:6443
+  name: prod
+- cluster:
+    server: https://k8s.staging.example.com:6443
+  name: staging
+contexts:
+- context:
+    cluster: prod
+  name: prod
+- context:
+    cluster: staging
+  name: staging
+`;
+
 export class AgentWorkspace {
   readonly project: string;
   readonly toolsLog: string;
@@ -55,6 +73,9 @@ export class AgentWorkspace {
     this.toolsLog = ws.path("tools.log");
     mkdirSync(this.project);
     for (const tool of ["kubectl", "terraform", "dropdb"]) ws.installScript(tool, LOGGING_TOOL);
+    // The bundled policy reads kubectl's own configuration to see where --context goes.
+    mkdirSync(`${ws.home}/.kube`, { recursive: true });
+    writeFileSync(`${ws.home}/.kube/config`, KUBECONFIG);
   }
 
   /** Writes the project's own policy (`preflight.yaml` in the project folder). */

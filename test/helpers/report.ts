@@ -31,6 +31,15 @@ export interface Report {
     source: string;
     target?: string;
     color: string;
+    truth?: {
+      tool: string;
+      where: string;
+      values: Record<string, string>;
+      files: string[];
+      problem?: string;
+    };
+    alias?: { name: string; known: boolean; protected: boolean; source: string; target?: string };
+    note?: string;
   } | null;
   checks: { name: string; status: string; detail: string }[];
   predicted: unknown;

@@ -7,6 +7,7 @@
 import type { JudgedCommand, ProgramIdentity } from "../../command/identify-program.js";
 import type { ProgramLookup } from "../../command/locate-program.js";
 import type { ResolvedEnvironment } from "../../environment/resolve.js";
+import type { TruthView } from "../../environment/truth.js";
 import { globMatch, globMatchIgnoringCase } from "../../policy/glob.js";
 import { programName } from "../../policy/match.js";
 import type { Decision, Policy, Rule, SourceRef } from "../../policy/types.js";
@@ -56,6 +57,10 @@ export interface EnvironmentExplanation {
   target?: string;
   /** Why the value means this environment (the glob that matched), or why it is unknown. */
   why: string;
+  /** The target resolver's reading: which tool, which files, where the command goes. */
+  truth?: TruthView;
+  /** Names and truth disagreeing, in one sentence. */
+  note?: string;
 }
 
 export interface Explanation {
@@ -78,6 +83,7 @@ export function explainCommand(input: {
   awsAccount?: Parameters<typeof evaluateCommand>[0]["awsAccount"];
   /** Where programs are found, so `k` a symlink to kubectl is explained as kubectl. */
   programs?: ProgramLookup;
+  readTarget?: Parameters<typeof evaluateCommand>[0]["readTarget"];
 }): Explanation {
   const { policy } = input;
   const evaluation = evaluateCommand(input);
@@ -207,6 +213,8 @@ function explainEnvironment(policy: Policy, env: ResolvedEnvironment): Environme
     protected: env.protected,
     source: env.source,
     ...(env.target !== undefined && { target: env.target }),
+    ...(env.truth && { truth: env.truth }),
+    ...(env.note !== undefined && { note: env.note }),
   };
   return { ...base, why: environmentWhy(policy, env) };
 }
@@ -216,7 +224,21 @@ function environmentWhy(policy: Policy, env: ResolvedEnvironment): string {
     return `nothing in the command or its variables names a target, so it is unknown (unknown-environment: ${policy.unknownEnvironment})`;
   }
   if (env.source === "--env") return "only --env says so; the command names no target";
+  if (env.truth?.problem !== undefined && !env.known) {
+    return `its ${env.truth.tool} configuration cannot be read, so it is unknown (unknown-environment: ${policy.unknownEnvironment})`;
+  }
   const defined = own(policy.environments, env.name);
+  const truthKey =
+    env.truth &&
+    Object.entries(defined?.truth ?? {}).find(([key, patterns]) => {
+      const value = env.truth!.values[key as keyof TruthView["values"]];
+      return value !== undefined && patterns.some((p) => globMatchIgnoringCase(p, value));
+    });
+  if (defined && truthKey) {
+    const value = env.truth!.values[truthKey[0] as keyof TruthView["values"]]!;
+    const pattern = truthKey[1].find((p) => globMatchIgnoringCase(p, value));
+    return `${env.truth!.tool}'s ${truthKey[0]} ${value} matches ${defined.name}'s match.${truthKey[0]} ${JSON.stringify(pattern)}`;
+  }
   if (!env.known || !defined) {
     return `'${env.target ?? env.name}' is no environment's name and matches no match.target, so it is unknown (unknown-environment: ${policy.unknownEnvironment})`;
   }

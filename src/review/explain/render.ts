@@ -31,6 +31,15 @@ export function renderExplanation(e: Explanation): string {
   out.push("");
   if (e.environment) row("environment", renderEnvironment(e.environment));
   else row("environment", "not looked at: no rule matches");
+  const truth = e.environment?.truth;
+  if (truth) {
+    row("read", truth.files.length ? truth.files.join(", ") : "no configuration file");
+    row(
+      "goes to",
+      truth.problem !== undefined ? `unknown: ${truth.problem}` : `${truth.tool} → ${truth.where}`,
+    );
+  }
+  if (e.environment?.note !== undefined) row("names", e.environment.note);
   row("decision", renderDecision(e));
   if (e.blocked) {
     row("outcome", `blocked — ${e.blocked.reason}`);

@@ -13,12 +13,13 @@ export function protectedWithoutSignal({ policy, review }: LintInput): FindingDr
         env.protected &&
         env.targets.length === 0 &&
         Object.keys(env.vars).length === 0 &&
-        (env.awsAccounts ?? []).length === 0,
+        (env.awsAccounts ?? []).length === 0 &&
+        Object.keys(env.truth ?? {}).length === 0,
     )
     .map((env) => ({
       subject: { kind: "environment" as const, env },
       at: review.locateEnvironment(env)(),
-      message: `protected environment '${env.name}' has no match.target, match.vars or match.aws-account: only a command naming '${env.name}' literally, or --env, selects it; 'prod-eu' would be an unknown environment`,
+      message: `protected environment '${env.name}' has no match.target, match.vars or match.aws-account (nor url, server, host, workspace or backend): only a command naming '${env.name}' literally, or --env, selects it; 'prod-eu' would be an unknown environment`,
     }));
 }
 
