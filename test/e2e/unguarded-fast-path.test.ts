@@ -107,7 +107,8 @@ describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
     );
     expect(run.exitCode).toBe(66);
     expect(existsSync(marker)).toBe(false);
-    expect(watch.bundles()).toEqual(["cli.cjs", "fast.cjs"]);
+    // The bundled kubectl rule reads the kubeconfig, so the target resolvers load too.
+    expect(watch.bundles()).toEqual(["cli.cjs", "fast.cjs", "resolvers.cjs"]);
     expect(ws.auditRecords().at(-1)).toMatchObject({ outcome: "blocked", decision: "deny" });
   });
 
