@@ -203,7 +203,7 @@ export async function confirmProcedure(
 > {
   if (prepared.environment.protected) {
     try {
-      ports.audit.ensureWritable();
+      await ports.audit.ensureWritable();
     } catch (error) {
       return {
         ok: false,

@@ -137,7 +137,7 @@ export async function runGuarded(
   // Before asking anyone to type "production": a protected run with no audit record must not start.
   if (evaluation.environment?.protected && input.mode === "run") {
     try {
-      ports.audit.ensureWritable();
+      await ports.audit.ensureWritable();
     } catch (error) {
       return finish(
         "internal-error",

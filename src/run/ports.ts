@@ -36,8 +36,11 @@ export interface Presenter {
 }
 
 export interface AuditSink {
-  /** Throws when the audit record could not be written; called before a protected run. */
-  ensureWritable(): void;
+  /**
+   * Throws (or rejects) when the audit record could not be written; called before a protected
+   * run. Asynchronous with a team database, which must be reachable (src/team/sink.ts).
+   */
+  ensureWritable(): void | Promise<void>;
   append(record: Record<string, unknown>): void;
 }
 
