@@ -12,6 +12,7 @@ import type { Evaluation } from "./evaluate.js";
 import { fillExpectations } from "./expectations.js";
 import { finishRun } from "./finish.js";
 import { type Guard, guardsOf } from "./guards.js";
+import { takeLocks } from "./locks.js";
 import { describeExit, type Outcome } from "./outcome.js";
 import type { RunInput, RunPorts } from "./ports.js";
 import { blockedByPrediction, mergeRollbacks } from "./prediction-outcome.js";
@@ -172,7 +173,36 @@ export async function runGuarded(
       `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
     );
   }
-  const exit = await ports.runner.runInherited(input.argv, { cwd });
+  // Taken last, after every question: a lock is not held while someone reads the plan.
+  const lock = await takeLocks(guards, input.argv, ports, input.options.lockWaitMs);
+  if (!lock.ok) return finish(lock.outcome, lock.message, lock.hint);
+  try {
+    return await runAndVerify(
+      result,
+      guards,
+      expectations,
+      predictions,
+      before,
+      input,
+      ports,
+      finish,
+    );
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runAndVerify(
+  result: RunResult,
+  guards: Guard[],
+  expectations: Map<Guard, Expectations>,
+  predictions: GuardPrediction[],
+  before: SnapshotSet,
+  input: RunInput,
+  ports: RunPorts,
+  finish: Finish,
+): Promise<RunResult> {
+  const exit = await ports.runner.runInherited(input.argv, { cwd: input.context.cwd });
   result.commandExitCode = exit.exitCode;
   try {
     return await verifyAfterRun(result, {
