@@ -85,6 +85,27 @@ const githubRunApart = {
   },
 };
 
+// The team database's parts (src/team/modules.ts: migrations, the shared chain, locks, and the
+// `pg` client they require) are dist/team.cjs, required only when a team database is
+// configured: the no-rule path and every run without one neither load nor parse them.
+const teamModulesApart = {
+  name: "team-modules-apart",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/modules\.js$/ }, (args) =>
+      args.importer.endsWith("src/team/lazy.ts")
+        ? { path: "./team.cjs", external: true }
+        : undefined,
+    );
+  },
+};
+
+await build({
+  ...common,
+  entryPoints: ["src/team/modules.ts"],
+  format: "cjs",
+  outfile: "dist/team.cjs",
+});
+
 await build({
   ...common,
   entryPoints: ["src/report/github-run.ts"],
@@ -104,7 +125,7 @@ await build({
   ...asCommonJs,
   entryPoints: ["src/index.ts"],
   outfile: "dist/cli.cjs",
-  plugins: [awsModulesApart, policyToolsApart, githubRunApart],
+  plugins: [awsModulesApart, teamModulesApart, policyToolsApart, githubRunApart],
 });
 
 await build({
