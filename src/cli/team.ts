@@ -134,8 +134,9 @@ export async function teamSync(options: TeamOptions, ctx: CliContext): Promise<n
     );
     return UNUSABLE;
   }
+  const already = result.alreadyThere > 0 ? ` (${result.alreadyThere} were already there)` : "";
   ctx.stdout(
-    `uploaded ${result.uploaded} record${result.uploaded === 1 ? "" : "s"}; the spool is empty\n`,
+    `uploaded ${result.uploaded} record${result.uploaded === 1 ? "" : "s"}${already}; the spool is empty\n`,
   );
   return 0;
 }
