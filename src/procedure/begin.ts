@@ -6,6 +6,7 @@
 import { learnSecrets } from "../report/redact.js";
 import { obtainConfirmation } from "../run/confirm.js";
 import { exitCodeFor, type Outcome } from "../run/outcome.js";
+import { lockProcedure } from "./lock.js";
 import { resolveParams } from "./params.js";
 import type { ProcedureInput, ProcedurePorts } from "./ports.js";
 import { type PreparedProcedure, prepareProcedure } from "./prepare.js";
@@ -196,7 +197,7 @@ export async function confirmProcedure(
   | { ok: true }
   | {
       ok: false;
-      outcome: "internal-error" | "confirmation-required";
+      outcome: "internal-error" | "confirmation-required" | "blocked";
       message: string;
       hint: string;
     }
@@ -235,6 +236,10 @@ export async function confirmProcedure(
     };
   }
   result.confirmation.given = result.confirmation.required;
+  if (input.mode !== "plan") {
+    const locked = await lockProcedure(input, ports, prepared);
+    if (!locked.ok) return locked;
+  }
   return { ok: true };
 }
 

@@ -4,15 +4,15 @@
  * and nothing of src/team/modules.ts (nor `pg`) is loaded.
  */
 import type { Policy } from "../policy/types.js";
-import type { AuditSink, LockPort } from "../run/ports.js";
+import type { AuditSink } from "../run/ports.js";
 import { identityOf } from "./identity.js";
-import { createTeamLocks } from "./lock-port.js";
+import { createTeamLocks, type TeamLockPort } from "./lock-port.js";
 import { teamConfig } from "./settings.js";
 import { createTeamAuditSink, type TeamAuditSink } from "./sink.js";
 
 export interface TeamPorts {
   audit: TeamAuditSink;
-  locks: LockPort;
+  locks: TeamLockPort;
 }
 
 export function attachTeam(

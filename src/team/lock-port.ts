@@ -20,13 +20,23 @@ export function describeHolder(holder: LockHolder): string {
   return `the lock ${holder.key} is held by ${holder.owner} since ${formatDbTime(holder.since)} for \`${holder.command}\`${holder.parked ? " (a procedure stopped halfway, kept for its resume)" : ""}`;
 }
 
+export interface TeamLockPort extends LockPort {
+  /** Gives back whatever is still held (a procedure's lock; `park` keeps it for its resume). */
+  releaseAll(options?: { park?: boolean }): Promise<void>;
+}
+
 /** The lock port of one run: `owner` is who runs (src/team/identity.ts). */
 export function createTeamLocks(
   config: TeamConfig,
   owner: string,
   notice: (text: string) => void,
-): LockPort {
+): TeamLockPort {
+  const held = new Set<(options?: { park?: boolean }) => Promise<void>>();
   return {
+    async releaseAll(options) {
+      for (const release of held) await release(options);
+      held.clear();
+    },
     async acquire(keys, command, options = {}): Promise<LockAcquisition> {
       const unusable = (why: string): LockAcquisition => ({
         ok: false,
@@ -51,7 +61,13 @@ export function createTeamLocks(
               `preflight: took over ${old.key}: its lease ran out at ${formatDbTime(old.expires)} (held by ${old.owner} for \`${old.command}\`)\n`,
             );
           }
-          return { ok: true, release: team.holdLease(config, attempt, notice) };
+          const leased = team.holdLease(config, attempt, notice);
+          const release = async (releaseOptions?: { park?: boolean }) => {
+            if (!held.delete(release)) return;
+            await leased(releaseOptions);
+          };
+          held.add(release);
+          return { ok: true, release };
         }
         if (Date.now() >= deadline) {
           return {

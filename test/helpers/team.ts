@@ -35,6 +35,16 @@ rules:
     environment: { position: 1 }
     resource: { flag: [--cluster] }
     lock: true
+procedures:
+  pg-switchover:
+    environment: { param: env }
+    lock: true
+    params:
+      - { name: env }
+      - { name: hold, default: "0" }
+    steps:
+      - name: promote
+        run: 'echo "promote $PARAM_HOLD" >> "${ws.path("steps.log")}"; sleep "$PARAM_HOLD"'
 ${team}
 `,
   );
