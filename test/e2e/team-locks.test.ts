@@ -85,7 +85,7 @@ describeWithPostgres("team locks on PostgreSQL", () => {
     const alice = await operator(t, "killed");
     const bob = await operator(t, "killed");
     await init(alice);
-    const env = { PREFLIGHT_DATABASE_URL: urls(pg).writer, PREFLIGHT_LOCK_LEASE: "3" };
+    const env = { PREFLIGHT_DATABASE_URL: urls(pg).writer, PREFLIGHT_LOCK_LEASE: "10" };
     // Alice's preflight in a process group of its own, so the kill takes her step with it.
     const holder = spawn(process.execPath, [PREFLIGHT_BIN, ...switchover(60)], {
       cwd: alice.root,
@@ -107,7 +107,7 @@ describeWithPostgres("team locks on PostgreSQL", () => {
     expect(early.stderr).toMatch(/the lease runs out at/);
 
     // Waiting for it (--wait is a run option; a procedure is simply run again) after the lease.
-    await new Promise((r) => setTimeout(r, 3500));
+    await new Promise((r) => setTimeout(r, 10_500));
     const later = await runOn(bob, "machine-b", switchover(0), { ...env, GITHUB_ACTOR: "bob" });
     expect(later.exitCode, later.stderr).toBe(0);
     expect(later.stderr).toMatch(
@@ -119,7 +119,7 @@ describeWithPostgres("team locks on PostgreSQL", () => {
   it("a guarded command with lock: waits with --wait, and is refused without a database", async (t) => {
     const ws = await operator(t, "rules");
     await init(ws);
-    ws.installScript("switchover", '#!/bin/sh\nsleep "$3"\n');
+    ws.installScript("switchover", '#!/bin/sh\nsleep "$2"\n');
     const env = { PREFLIGHT_DATABASE_URL: urls(pg).writer };
     const cmd = (hold: number) => [
       "run",
