@@ -317,8 +317,15 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .option("--json", "the verdict as JSON on stdout")
     .option("--team", "check the team's shared audit trail in its database instead")
     .option("--policy <PATH>", "with --team: the policy naming the team", collect, [])
+    .option("--checkpoint <FILE>", "with --team: also check a checkpoint kept elsewhere")
     .action(
-      async (opts: { auditLog?: string; json?: boolean; team?: boolean; policy?: string[] }) => {
+      async (opts: {
+        auditLog?: string;
+        json?: boolean;
+        team?: boolean;
+        policy?: string[];
+        checkpoint?: string;
+      }) => {
         if (opts.team) {
           const { auditVerifyTeam } = await import("./team.js");
           exitCode = await auditVerifyTeam(opts, ctx);
@@ -377,6 +384,19 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
         exitCode = await auditList(opts, ctx);
       },
     );
+
+  audit
+    .command("checkpoint")
+    .description("sign the head of the team's shared chain (ed25519); prints and stores it")
+    .option("--policy <PATH>", "the policy naming the team", collect, [])
+    .option(
+      "--key <FILE>",
+      "the ed25519 key (PEM); default $PREFLIGHT_CHECKPOINT_KEY or the state folder's",
+    )
+    .action(async (opts: { policy?: string[]; key?: string }) => {
+      const { auditCheckpoint } = await import("./team.js");
+      exitCode = await auditCheckpoint(opts, ctx);
+    });
 
   const team = program
     .command("team")

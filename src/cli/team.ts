@@ -3,17 +3,21 @@
  * team database seen from the command line. Each reads the configuration as a run does
  * (PREFLIGHT_DATABASE_URL, or the policy's team: section), so they all talk to the same place.
  */
+import { readFileSync } from "node:fs";
 import { hostname, userInfo } from "node:os";
+import { join, resolve } from "node:path";
 import { resolveAuditLogPath } from "../audit/path.js";
 import { UsageError } from "../errors.js";
 import { createAuditSink } from "../io/audit-sink.js";
 import { loadPolicy } from "../policy/load.js";
 import { redactDeep } from "../report/redact.js";
+import type { Checkpoint } from "../team/checkpoints.js";
 import { identityOf } from "../team/identity.js";
 import { loadTeamModules } from "../team/lazy.js";
 import { formatDbTime } from "../team/lock-port.js";
 import { type TeamConfig, teamConfig } from "../team/settings.js";
 import { readSpool } from "../team/spool.js";
+import { stateDirectory } from "../util/dirs.js";
 import { HEADER, renderTable, row } from "./audit-list.js";
 import type { CliContext } from "./context.js";
 
@@ -194,8 +198,74 @@ export async function teamUnlock(
   return 0;
 }
 
+function readCheckpointFile(file: string): Checkpoint {
+  let parsed: Partial<Checkpoint>;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8")) as Partial<Checkpoint>;
+  } catch (error) {
+    throw new UsageError(`--checkpoint ${file}: ${(error as Error).message}`);
+  }
+  const ok =
+    typeof parsed.team === "string" &&
+    Number.isSafeInteger(parsed.seq) &&
+    typeof parsed.hash === "string" &&
+    typeof parsed.signedAt === "string" &&
+    typeof parsed.publicKey === "string" &&
+    typeof parsed.signature === "string";
+  if (!ok) {
+    throw new UsageError(
+      `--checkpoint ${file}: not a checkpoint (the JSON \`preflight audit checkpoint\` prints)`,
+    );
+  }
+  return parsed as Checkpoint;
+}
+
+/** `audit checkpoint`: signs the team chain's head (ed25519), stores and prints it. */
+export async function auditCheckpoint(
+  options: TeamOptions & { key?: string },
+  ctx: CliContext,
+): Promise<number> {
+  const config = await configured(options, ctx);
+  const url = requireUrl(config);
+  const team = await loadTeamModules();
+  const keyFile = resolve(
+    ctx.cwd,
+    options.key ??
+      ctx.env.PREFLIGHT_CHECKPOINT_KEY ??
+      join(stateDirectory(ctx.env, ctx.home), "checkpoint-key.pem"),
+  );
+  let key: ReturnType<typeof team.loadOrCreateKey>;
+  try {
+    key = team.loadOrCreateKey(keyFile);
+  } catch (error) {
+    ctx.stderr(
+      `preflight: cannot read or create the signing key ${keyFile}: ${(error as Error).message}\n`,
+    );
+    return UNUSABLE;
+  }
+  let checkpoint: Checkpoint | undefined;
+  try {
+    checkpoint = await team.withDb(config, (db) => team.signCheckpoint(db, config.team, key));
+  } catch (error) {
+    ctx.stderr(`preflight: audit checkpoint failed: ${team.describeDbError(error, url)}\n`);
+    return UNUSABLE;
+  }
+  if (!checkpoint) {
+    ctx.stderr(`preflight: team ${config.team} has no records yet; nothing to sign\n`);
+    return 1;
+  }
+  ctx.stdout(`${JSON.stringify(checkpoint, null, 2)}\n`);
+  ctx.stderr(
+    `signed seq ${checkpoint.seq} of team ${config.team} with ${keyFile}; keep this JSON elsewhere: \`preflight audit verify --team --checkpoint FILE\` proves later that nothing was cut from the end\n`,
+  );
+  return 0;
+}
+
 /** `audit verify --team`: checks the team's whole shared chain; 1 names the first bad record. */
-export async function auditVerifyTeam(options: TeamOptions, ctx: CliContext): Promise<number> {
+export async function auditVerifyTeam(
+  options: TeamOptions & { checkpoint?: string },
+  ctx: CliContext,
+): Promise<number> {
   const config = await configured(options, ctx);
   const url = requireUrl(config);
   const team = await loadTeamModules();
@@ -210,6 +280,29 @@ export async function auditVerifyTeam(options: TeamOptions, ctx: CliContext): Pr
   }
   const where = `team ${config.team} at ${team.describeTarget(url)}`;
   if (result.ok) {
+    // The chain cannot show a cut at its end; signed checkpoints can.
+    let kept: Checkpoint[] = [];
+    if (options.checkpoint !== undefined)
+      kept = [readCheckpointFile(resolve(ctx.cwd, options.checkpoint))];
+    let problem: string | undefined;
+    let checked = 0;
+    try {
+      problem = await team.withDb(config, async (db) => {
+        const all = [...(await team.storedCheckpoints(db, config.team)), ...kept];
+        checked = all.length;
+        return team.checkCheckpoints(db, config.team, all);
+      });
+    } catch (error) {
+      ctx.stderr(`preflight: cannot read the checkpoints: ${team.describeDbError(error, url)}\n`);
+      return UNUSABLE;
+    }
+    if (problem !== undefined) {
+      ctx.stderr(`shared audit trail of ${where}: ${result.records} records, but ${problem}\n`);
+      return 1;
+    }
+    if (checked > 0) {
+      ctx.stdout(`${checked} signed checkpoint${checked === 1 ? "" : "s"} agree with the chain\n`);
+    }
     ctx.stdout(
       `shared audit trail of ${where}: ${result.records} record${result.records === 1 ? "" : "s"}, hash chain intact${result.records > 0 ? ` (last hash ${result.lastHash})` : ""}\n`,
     );

@@ -149,6 +149,51 @@ describeWithPostgres("the team's shared audit trail on PostgreSQL", () => {
     expect(verify.stderr).toContain("seq 2: hash does not match the record (edited?)");
   }, 60_000);
 
+  it("a signed checkpoint proves later that records were not cut from the end", async (t) => {
+    const ws = machine(t, "checkpoint");
+    await initTeam(ws);
+    const env = { PREFLIGHT_DATABASE_URL: urls(pg).writer };
+    for (const n of [1, 2, 3]) {
+      const r = await runOn(
+        ws,
+        "a",
+        ["run", "--confirm", "production", "--", "deploy", "prod", String(n)],
+        env,
+      );
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    const signed = await runOn(ws, "a", ["audit", "checkpoint"], env);
+    expect(signed.exitCode, signed.stderr).toBe(0);
+    const checkpoint = JSON.parse(signed.stdout) as {
+      seq: number;
+      hash: string;
+      signature: string;
+    };
+    expect(checkpoint.seq).toBe(3);
+    const kept = ws.path("checkpoint.json");
+    writeFileSync(kept, signed.stdout);
+    const intact = await runOn(ws, "a", ["audit", "verify", "--team", "--checkpoint", kept], env);
+    expect(intact.exitCode, intact.stderr).toBe(0);
+    expect(intact.stdout).toContain("2 signed checkpoints agree with the chain");
+
+    // Someone with the owner's rights cuts the last record and the stored checkpoint: the
+    // chain left is valid, and only the checkpoint kept elsewhere shows the cut.
+    await pg.psql(`ALTER TABLE preflight_audit DISABLE TRIGGER preflight_audit_append_only;
+      DELETE FROM preflight_audit WHERE team = 'checkpoint' AND seq = 3;
+      DELETE FROM preflight_checkpoints WHERE team = 'checkpoint';
+      ALTER TABLE preflight_audit ENABLE TRIGGER preflight_audit_append_only;`);
+    expect((await runOn(ws, "a", ["audit", "verify", "--team"], env)).exitCode).toBe(0);
+    const cut = await runOn(ws, "a", ["audit", "verify", "--team", "--checkpoint", kept], env);
+    expect(cut.exitCode).toBe(1);
+    expect(cut.stderr).toContain("the chain ends before seq 3, which the checkpoint signed at");
+
+    // A forged checkpoint (another hash, the same signature) is refused.
+    writeFileSync(kept, JSON.stringify({ ...JSON.parse(signed.stdout), seq: 2 }));
+    const forged = await runOn(ws, "a", ["audit", "verify", "--team", "--checkpoint", kept], env);
+    expect(forged.exitCode).toBe(1);
+    expect(forged.stderr).toContain("the checkpoint at seq 2 has a signature that does not hold");
+  }, 120_000);
+
   it("the database stopped mid-run: the record is spooled, team sync uploads it once", async (t) => {
     const ws = machine(t, "spooled");
     await initTeam(ws);
