@@ -31,10 +31,14 @@ const option = (name, fallback) => {
 if (process.argv[2] === "--writer") {
   // One writer: append records to team `bench-<run>` until the deadline; print how many.
   const team = createRequire(import.meta.url)(join(ROOT, "dist", "team.cjs"));
-  const [, , , teamName, deadlineText, mode] = process.argv;
-  // Every writer starts at the same moment (after all have loaded), and stops at the deadline.
-  const [startText, deadline] = deadlineText.split("-").map(Number);
-  await new Promise((r) => setTimeout(r, Math.max(0, startText - Date.now())));
+  const [, , , teamName, seconds, mode] = process.argv;
+  // Every writer says it has loaded, then waits for the line that starts them all at once:
+  // starting 20 Node processes on a busy machine takes seconds that must not count.
+  process.stdout.write("ready\n");
+  const startedAt = await new Promise((r) =>
+    process.stdin.once("data", (d) => r(Number(String(d)))),
+  );
+  const deadline = startedAt + Number(seconds) * 1000;
   const record = (n) => ({
     recordId: randomUUID(),
     team: teamName,
@@ -55,7 +59,8 @@ if (process.argv[2] === "--writer") {
   }
   await db?.end();
   // No process.exit: it could cut the write to the pipe.
-  process.stdout.write(String(count));
+  process.stdout.write(`count ${count}\n`);
+  process.stdin.destroy();
 } else {
   await main();
 }
@@ -70,9 +75,9 @@ async function main() {
 
   async function throughput(mode, writers, seconds) {
     const teamName = `bench-${mode}-${Date.now()}`;
-    // Starting 20 Node processes on a busy machine takes seconds: the clock starts after that.
-    const started = Date.now() + 10_000;
-    const deadline = started + seconds * 1000;
+    let ready = 0;
+    let started = 0;
+    const children = [];
     const counts = await Promise.all(
       Array.from(
         { length: writers },
@@ -80,25 +85,27 @@ async function main() {
           new Promise((done, fail) => {
             const child = spawn(
               process.execPath,
-              [
-                fileURLToPath(import.meta.url),
-                "--writer",
-                teamName,
-                `${started}-${deadline}`,
-                mode,
-              ],
-              { stdio: ["ignore", "pipe", "inherit"], env: process.env },
+              [fileURLToPath(import.meta.url), "--writer", teamName, String(seconds), mode],
+              { stdio: ["pipe", "pipe", "inherit"], env: process.env },
             );
+            children.push(child);
             let out = "";
             child.stdout.on("data", (c) => {
               out += c;
+              if (String(c).includes("ready") && ++ready === writers) {
+                started = Date.now();
+                for (const each of children) each.stdin.write(`${started}\n`);
+              }
             });
             child.on("close", (code) =>
-              code === 0 ? done(Number(out)) : fail(new Error(`writer exited ${code}`)),
+              code === 0
+                ? done(Number(/count (\d+)/.exec(out)?.[1] ?? Number.NaN))
+                : fail(new Error(`writer exited ${code}`)),
             );
           }),
       ),
     );
+    const deadline = started + seconds * 1000;
     if (process.env.BENCH_DEBUG) console.error(counts);
     const total = counts.reduce((a, b) => a + b, 0);
     const elapsed = (Date.now() - started) / 1000;
