@@ -210,7 +210,9 @@ export async function confirmProcedure(
         ok: false,
         outcome: "internal-error",
         message: `the audit log cannot be written (${(error as Error).message}), so this protected procedure was not started`,
-        hint: "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
+        hint:
+          (error as { hint?: string }).hint ??
+          "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
       };
     }
   }

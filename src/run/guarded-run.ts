@@ -143,7 +143,8 @@ export async function runGuarded(
       return finish(
         "internal-error",
         `the audit log cannot be written (${(error as Error).message}), so this protected run was not started`,
-        "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
+        (error as { hint?: string }).hint ??
+          "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
       );
     }
   }

@@ -34,9 +34,9 @@ export function createTeamAuditSink(
       const problem = await checkReachable(config);
       if (problem === undefined) return;
       if (config.offline !== "spool") {
-        throw new Error(
-          `the team database cannot be used (${problem}); its audit trail must record this protected run. Fix it, or set team.offline: spool in the policy to let records wait in ${config.spoolFile}`,
-        );
+        throw Object.assign(new Error(`the team database cannot record it: ${problem}`), {
+          hint: `fix the connection (\`preflight team status\` shows it), or set team.offline: spool in the policy to let records wait in ${config.spoolFile}`,
+        });
       }
       notice(
         `preflight: the team database cannot be used (${problem}); records wait in ${config.spoolFile} until \`preflight team sync\` (team.offline: spool)\n`,

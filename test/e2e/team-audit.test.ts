@@ -218,7 +218,7 @@ describeWithPostgres("the team's shared audit trail on PostgreSQL", () => {
       const refused = await run(3);
       expect(refused.exitCode).toBe(71);
       expect(refused.stderr).toContain(
-        "the team database cannot be used (nothing answers at operator@127.0.0.1",
+        "the team database cannot record it: nothing answers at operator@127.0.0.1",
       );
       expect(refused.stderr).not.toContain("s3cret-pass");
       expect(readFileSync(ws.path("deploy.log"), "utf8")).not.toContain("deploy prod 3");
