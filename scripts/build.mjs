@@ -98,12 +98,33 @@ const resolversApart = {
   },
 };
 
+// The team database's parts (src/team/modules.ts: migrations, the shared chain, locks, and the
+// `pg` client they require) are dist/team.cjs, required only when a team database is
+// configured: the no-rule path and every run without one neither load nor parse them.
+const teamModulesApart = {
+  name: "team-modules-apart",
+  setup(b) {
+    b.onResolve({ filter: /^\.\/modules\.js$/ }, (args) =>
+      args.importer.endsWith("src/team/lazy.ts")
+        ? { path: "./team.cjs", external: true }
+        : undefined,
+    );
+  },
+};
+
 await build({
   ...common,
   ...asCommonJs,
   entryPoints: ["src/environment/resolvers/modules.ts"],
   // The yaml package is required on demand (import.meta.url → createRequire), see problem.ts.
   outfile: "dist/resolvers.cjs",
+});
+
+await build({
+  ...common,
+  entryPoints: ["src/team/modules.ts"],
+  format: "cjs",
+  outfile: "dist/team.cjs",
 });
 
 await build({
@@ -125,7 +146,7 @@ await build({
   ...asCommonJs,
   entryPoints: ["src/index.ts"],
   outfile: "dist/cli.cjs",
-  plugins: [awsModulesApart, resolversApart, policyToolsApart, githubRunApart],
+  plugins: [awsModulesApart, resolversApart, teamModulesApart, policyToolsApart, githubRunApart],
 });
 
 await build({
@@ -133,7 +154,7 @@ await build({
   ...asCommonJs,
   entryPoints: ["src/fast.ts"],
   outfile: "dist/fast.cjs",
-  plugins: [awsModulesApart, resolversApart],
+  plugins: [awsModulesApart, resolversApart, teamModulesApart],
   // Whitespace and syntax only: names stay, so a stack trace still reads.
   minifyWhitespace: true,
   minifySyntax: true,
@@ -143,7 +164,7 @@ await build({
   ...common,
   entryPoints: ["src/cli/policy-tools.ts"],
   ...asCommonJs,
-  plugins: [awsModulesApart, resolversApart],
+  plugins: [awsModulesApart, resolversApart, teamModulesApart],
   outfile: "dist/policy-tools.cjs",
 });
 

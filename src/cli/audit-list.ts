@@ -7,7 +7,7 @@ import type { CliContext } from "./context.js";
 
 const DEFAULT_LIMIT = 20;
 // SEQ first: the number `audit show SEQ` takes.
-const HEADER = ["SEQ", "TIME", "OUTCOME", "EXIT", "ENVIRONMENT", "USER", "COMMAND"];
+export const HEADER = ["SEQ", "TIME", "OUTCOME", "EXIT", "ENVIRONMENT", "USER", "COMMAND"];
 const SHELL_SAFE = /^[\w@%+=:,./*-]+$/;
 /** Control characters in a record (an escape sequence in a command) must not reach a terminal. */
 const CONTROL = /\p{Cc}/gu;
@@ -43,7 +43,7 @@ function whatRan(record: AuditRecord): string | undefined {
 }
 
 /** One table row; records from any version of preflight, so every field may be missing. */
-function row(record: AuditRecord): string[] {
+export function row(record: AuditRecord): string[] {
   const environment = record.environment;
   const environmentName =
     environment !== null && typeof environment === "object"
@@ -60,7 +60,7 @@ function row(record: AuditRecord): string[] {
   ].map((cell) => (cell ?? "-").replace(CONTROL, "?"));
 }
 
-function renderTable(rows: string[][]): string {
+export function renderTable(rows: string[][]): string {
   const widths = HEADER.map((_, column) => Math.max(...rows.map((cells) => cells[column]!.length)));
   return rows
     .map((cells) =>

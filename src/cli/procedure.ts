@@ -24,6 +24,7 @@ import { createProgressStore, progressFile } from "../procedure/progress.js";
 import { toProcedureReport } from "../procedure/records.js";
 import type { ProcedureResult } from "../procedure/result.js";
 import { ensureReportWritable } from "../report/write-report.js";
+import type { TeamPorts } from "../team/attach.js";
 import type { CliContext } from "./context.js";
 import type { Interruptions } from "./interruption.js";
 import { watchProcedure } from "./procedure-watch.js";
@@ -66,6 +67,18 @@ export async function procedureCommand(
   const chalk = await chalkFor(color);
   const auditFile = resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd);
   const quiet = options.json;
+  // With a team database, records also go to the shared trail, and the lock: can be taken.
+  let team: TeamPorts | undefined;
+  if (policy.team || ctx.env.PREFLIGHT_DATABASE_URL) {
+    const { attachTeam } = await import("../team/attach.js");
+    team = attachTeam(
+      createAuditSink(auditFile),
+      policy,
+      { env: ctx.env, user: currentUser(ctx.env), host: hostname() },
+      auditFile,
+      ctx.stderr,
+    );
+  }
   const announce = createStepAnnouncer({
     write: ctx.stderr,
     columns: ctx.columns ?? (() => undefined),
@@ -97,7 +110,8 @@ export async function procedureCommand(
         },
         step: (what, limitMs) => (quiet ? () => {} : announce(what, limitMs)),
       },
-      audit: createAuditSink(auditFile),
+      audit: team?.audit ?? createAuditSink(auditFile),
+      ...(team && { locks: team.locks }),
       progress: createProgressStore(progressFile(auditFile, procedure.name)),
       now: () => new Date(),
       newRunId: randomUUID,
@@ -137,6 +151,16 @@ export async function procedureCommand(
     result = await runProcedure(input, ports);
   }
 
+  if (team) {
+    // Stopped halfway, the lock waits for this procedure's own resume or undo.
+    await team.locks.releaseAll({
+      park: options.verb === "run" && result.next.resume !== undefined,
+    });
+    if (input.mode !== "plan") {
+      const notice = await team.audit.flush();
+      if (notice) ctx.stderr(notice);
+    }
+  }
   ports.interruptions?.commandStarting();
   return reportProcedure(result, options, ctx, render);
 }

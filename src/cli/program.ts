@@ -92,6 +92,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
         ...(typeof opts.reason === "string" && { reason: opts.reason }),
         ...(typeof opts.report === "string" && { report: opts.report }),
         ...(typeof opts.auditLog === "string" && { auditLog: opts.auditLog }),
+        ...(typeof opts.wait === "string" && { wait: opts.wait }),
       };
       exitCode = await runCommand(options, ctx);
     });
@@ -314,10 +315,26 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
       "the log (default $PREFLIGHT_AUDIT_LOG or $XDG_STATE_HOME/preflight/audit.jsonl)",
     )
     .option("--json", "the verdict as JSON on stdout")
-    .action(async (opts: { auditLog?: string; json?: boolean }) => {
-      const { auditVerify } = await import("./audit-verify.js");
-      exitCode = await auditVerify(opts, ctx);
-    });
+    .option("--team", "check the team's shared audit trail in its database instead")
+    .option("--policy <PATH>", "with --team: the policy naming the team", collect, [])
+    .option("--checkpoint <FILE>", "with --team: also check a checkpoint kept elsewhere")
+    .action(
+      async (opts: {
+        auditLog?: string;
+        json?: boolean;
+        team?: boolean;
+        policy?: string[];
+        checkpoint?: string;
+      }) => {
+        if (opts.team) {
+          const { auditVerifyTeam } = await import("./team.js");
+          exitCode = await auditVerifyTeam(opts, ctx);
+          return;
+        }
+        const { auditVerify } = await import("./audit-verify.js");
+        exitCode = await auditVerify(opts, ctx);
+      },
+    );
   audit
     .command("show")
     .description("one record in full, by its number (seq)")
@@ -334,10 +351,89 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
     .option("--audit-log <FILE>", "the log")
     .option("--json", "JSON output")
     .option("-n, --limit <N>", "how many records", (v) => Number.parseInt(v, 10), 20)
-    .action(async (opts: { auditLog?: string; json?: boolean; limit?: number }) => {
-      const { auditList } = await import("./audit-list.js");
-      exitCode = await auditList(opts, ctx);
+    .option("--team", "the team's shared audit trail, with the filters below")
+    .option("--policy <PATH>", "with --team: the policy naming the team", collect, [])
+    .option(
+      "--user <NAME>",
+      "with --team: records of this actor (alice, alice@host, octocat@github)",
+    )
+    .option("--environment <NAME>", "with --team: records in this environment")
+    .option("--rule <ID>", "with --team: records a rule matched")
+    .option("--outcome <OUTCOME>", "with --team: records with this outcome (ok, blocked, …)")
+    .option("--since <TIME>", "with --team: records started at or after TIME")
+    .option("--until <TIME>", "with --team: records started before TIME")
+    .action(
+      async (
+        opts: Record<string, unknown> & {
+          auditLog?: string;
+          json?: boolean;
+          limit?: number;
+          team?: boolean;
+        },
+      ) => {
+        if (opts.team) {
+          const { auditListTeam } = await import("./team.js");
+          exitCode = await auditListTeam(opts, ctx);
+          return;
+        }
+        const teamOnly = ["user", "environment", "rule", "outcome", "since", "until"].find(
+          (name) => opts[name] !== undefined,
+        );
+        if (teamOnly) throw new UsageError(`--${teamOnly} filters the shared trail: add --team`);
+        const { auditList } = await import("./audit-list.js");
+        exitCode = await auditList(opts, ctx);
+      },
+    );
+
+  audit
+    .command("checkpoint")
+    .description("sign the head of the team's shared chain (ed25519); prints and stores it")
+    .option("--policy <PATH>", "the policy naming the team", collect, [])
+    .option(
+      "--key <FILE>",
+      "the ed25519 key (PEM); default $PREFLIGHT_CHECKPOINT_KEY or the state folder's",
+    )
+    .action(async (opts: { policy?: string[]; key?: string }) => {
+      const { auditCheckpoint } = await import("./team.js");
+      exitCode = await auditCheckpoint(opts, ctx);
     });
+
+  const team = program
+    .command("team")
+    .description("the team database: shared audit trail and locks (PREFLIGHT_DATABASE_URL)");
+  const teamCommand = (name: string, description: string) =>
+    team
+      .command(name)
+      .description(description)
+      .option("--policy <PATH>", "the policy whose team: section applies (repeatable)", collect, [])
+      .option("--audit-log <FILE>", "the local log (the spool is kept beside it)");
+  teamCommand("init", "create or upgrade the team schema (safe to run again)").action(
+    async (opts: { policy?: string[]; auditLog?: string }) => {
+      const { teamInit } = await import("./team.js");
+      exitCode = await teamInit(opts, ctx);
+    },
+  );
+  teamCommand("status", "what is configured, whether it answers, locks and the spool").action(
+    async (opts: { policy?: string[]; auditLog?: string }) => {
+      const { teamStatus } = await import("./team.js");
+      exitCode = await teamStatus(opts, ctx);
+    },
+  );
+  teamCommand("sync", "upload the records spooled while the database was unreachable").action(
+    async (opts: { policy?: string[]; auditLog?: string }) => {
+      const { teamSync } = await import("./team.js");
+      exitCode = await teamSync(opts, ctx);
+    },
+  );
+  teamCommand("unlock", "remove a lock whoever holds it (recorded in the audit trail)")
+    .argument("<KEY>", "the lock's key, as team status shows it")
+    .option("--reason <TEXT>", "why (required; recorded)")
+    .action(
+      async (key: string, opts: { policy?: string[]; auditLog?: string; reason?: string }) => {
+        const { teamUnlock } = await import("./team.js");
+        exitCode = await teamUnlock(key, opts, ctx);
+      },
+    );
 
   if (args.length === 0) {
     // Bare `preflight`: the help, on stderr, and 64: nothing was asked, so nothing succeeded.

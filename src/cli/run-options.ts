@@ -11,6 +11,8 @@ export interface RunCommandOptions {
   reason?: string;
   report?: string;
   auditLog?: string;
+  /** `--wait 5m`: how long to wait for a team lock; parsed by the run command. */
+  wait?: string;
   json: boolean;
   color: boolean;
 }
@@ -18,7 +20,16 @@ export interface RunCommandOptions {
 export interface OptionSpec {
   flag: string;
   value?: string;
-  key: "policy" | "env" | "confirm" | "reason" | "report" | "auditLog" | "json" | "noColor";
+  key:
+    | "policy"
+    | "env"
+    | "confirm"
+    | "reason"
+    | "report"
+    | "auditLog"
+    | "wait"
+    | "json"
+    | "noColor";
   help: string;
   planOnly?: boolean;
   repeatable?: boolean;
@@ -61,6 +72,12 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     value: "FILE",
     key: "auditLog",
     help: "default $PREFLIGHT_AUDIT_LOG, else $XDG_STATE_HOME/preflight/audit.jsonl",
+  },
+  {
+    flag: "--wait",
+    value: "DURATION",
+    key: "wait",
+    help: "wait this long (30s, 5m) for a team lock another run holds, instead of refusing",
   },
   { flag: "--json", key: "json", planOnly: true, help: "print the JSON report to stdout" },
   {

@@ -22,6 +22,7 @@ import { interruptedResult } from "../run/interrupted.js";
 import { guardedRun } from "../run/lifecycle.js";
 import type { RunContext } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
+import type { TeamPorts } from "../team/attach.js";
 import type { CliContext } from "./context.js";
 import { currentUser } from "./current-user.js";
 import { recordInterruptionsUntilStart } from "./interruption.js";
@@ -36,6 +37,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       `the command after -- is empty${options.command.length > 0 ? ' ("")' : ""}: is a variable in it unset?`,
     );
   }
+  if (options.wait !== undefined) parseDuration(options.wait); // a typo is a usage error now
   // Before anything prints: a check that echoes the command's password must not show it.
   learnSecrets(options.command);
   // A report that cannot be written is found out now, not after the command has run.
@@ -84,6 +86,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
   const runner = createProcessRunner({ onTerminal: ctx.terminal, notice: ctx.stderr });
 
   let result: RunResult;
+  let team: TeamPorts | undefined;
   try {
     watch.at("loading the policy");
     const { policy } = await loadPolicy({
@@ -92,6 +95,11 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       cwd: ctx.cwd,
       home: ctx.home,
     });
+    // With a team database, records also go to the shared trail, and locks can be taken.
+    if (policy.team || ctx.env.PREFLIGHT_DATABASE_URL) {
+      const { attachTeam } = await import("../team/attach.js");
+      team = attachTeam(audit, policy, runContext, auditFile, ctx.stderr);
+    }
     result = await guardedRun(
       {
         mode: options.verb,
@@ -102,6 +110,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
           ...(options.confirm !== undefined && { confirm: options.confirm }),
           ...(options.reason !== undefined && { reason: options.reason }),
           ...(options.report !== undefined && { report: options.report }),
+          ...(options.wait !== undefined && { lockWaitMs: parseDuration(options.wait) }),
         },
         context: runContext,
       },
@@ -123,10 +132,11 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
             columns: ctx.columns ?? (() => undefined),
           }),
         }),
-        audit,
+        audit: team?.audit ?? audit,
         now: () => new Date(),
         aws: createAwsClients(),
         files: programFiles,
+        ...(team && { locks: team.locks }),
       },
     );
   } catch (error) {
@@ -155,6 +165,12 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
   }
 
   interruption.commandStarting();
+  // A command no rule matched does not wait for the database: its record rides along with
+  // the next guarded run's upload (or `preflight team sync`).
+  if (team && result.outcome !== "no-rule") {
+    const notice = await team.audit.flush();
+    if (notice) ctx.stderr(notice);
+  }
   await renderRunResult(result, options, ctx, color);
   if (options.report) writeReport(resolve(ctx.cwd, options.report), result, ctx.stderr);
   if (ctx.env.GITHUB_ACTIONS === "true" && result.outcome !== "no-rule") {
@@ -179,4 +195,14 @@ function recordOrPrint(
       `preflight: WARNING: the audit record could not be written (${(error as Error).message}). The record:\n${JSON.stringify(toAuditRecord(result, context))}\n`,
     );
   }
+}
+
+/** `--wait`: `90`, `30s`, `5m`, `1h` as milliseconds; anything else is a usage error. */
+function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) {
+    throw new UsageError(`--wait ${text}: give a duration such as 30s, 5m or 1h`);
+  }
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[match[2] ?? "s"]!;
+  return Number(match[1]) * unit;
 }

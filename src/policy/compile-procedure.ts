@@ -49,6 +49,7 @@ export function compileProcedures(
             : (p.decision as Record<string, Decision>),
       }),
       requireReason: p["require-reason"] ?? false,
+      ...(p.lock !== undefined && { lock: p.lock === true ? `{env}/procedure/${name}` : p.lock }),
       onFailure: p["on-failure"] ?? "stop",
       steps: p.steps.map((step, i) => {
         const at = (...path: (string | number)[]) => here("steps", i, ...path);

@@ -19,6 +19,7 @@ import type {
   PolicyTest,
   Rule,
   SourceRef,
+  TeamSettings,
 } from "./types.js";
 
 export type PolicyPart = Omit<
@@ -30,8 +31,10 @@ export type PolicyPart = Omit<
   | "rules"
   | "checks"
   | "procedures"
+  | "team"
 > & {
   procedures: PartProcedure[];
+  team?: TeamSettings;
   unknownEnvironment?: Policy["unknownEnvironment"];
   unparsableScripts?: Policy["unparsableScripts"];
   file: string;
@@ -115,6 +118,19 @@ export function compilePolicyFile(
     procedures,
     ...(input["unknown-environment"] && { unknownEnvironment: input["unknown-environment"] }),
     ...(input["unparsable-scripts"] && { unparsableScripts: input["unparsable-scripts"] }),
+    ...(input.team && { team: compileTeam(input.team, at("team")) }),
+  };
+}
+
+function compileTeam(team: NonNullable<PolicyFile["team"]>, source: SourceRef): TeamSettings {
+  return {
+    ...(team.name !== undefined && { name: team.name }),
+    ...(team["database-url-variable"] !== undefined && {
+      urlVariable: team["database-url-variable"],
+    }),
+    ...(team.offline !== undefined && { offline: team.offline }),
+    ...(team["lock-lease"] !== undefined && { lockLeaseSeconds: team["lock-lease"] }),
+    source,
   };
 }
 
@@ -160,6 +176,11 @@ function compileRule(rule: RuleInput, at: (...path: (string | number)[]) => Sour
           : (rule.decision as Record<string, Decision>),
     }),
     requireReason: rule["require-reason"] ?? false,
+    // `lock: true` locks what the rule changes: its resource where it names one, else the rule.
+    ...(rule.lock !== undefined && {
+      lock:
+        rule.lock === true ? (rule.resource ? "{env}/{resource}" : `{env}/${rule.id}`) : rule.lock,
+    }),
     checks: (rule.checks ?? []).map((c, i) => compileCheck(c, at("checks", i))),
     verify: (rule.verify ?? []).map((c, i) => compileCheck(c, at("verify", i))),
     state: (rule.state ?? []).map((s, i) => compileState(s, at("state", i))),

@@ -91,6 +91,12 @@ export function mergePolicyParts(
     checks,
     procedures: mergeProcedures(parts, environments, checks, report),
   };
+  const teams = parts.flatMap((p) => (p.team ? [p.team] : []));
+  if (teams[0]) policy.team = teams[0];
+  // Two team sections would leave it to file order which database gets the records.
+  for (const extra of teams.slice(1)) {
+    report(extra.source, "a second team: section", `the first is at ${where(teams[0]!.source)}`);
+  }
   return { policy, problems };
 }
 

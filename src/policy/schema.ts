@@ -22,6 +22,33 @@ const identifier = z
 
 export const decisionSchema = z.enum(["allow", "confirm", "deny"]);
 
+// A lock on the run's target, held in the team database (src/team/): `true` or a key template.
+const lockSchema = z
+  .union([z.literal(true), nonEmpty])
+  .describe('hold a team lock while it runs: true, or a key template such as "{env}/{resource}"');
+
+// The team database (src/team/): one shared audit trail, locks. Where the URL comes from is
+// named, never written here: a policy file is reviewed and committed.
+const teamSchema = z
+  .strictObject({
+    name: identifier
+      .optional()
+      .describe("the team whose audit chain records go to; default 'default'"),
+    "database-url-variable": z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "a variable name such as PREFLIGHT_DATABASE_URL")
+      .optional()
+      .describe("the variable holding the libpq URL; default PREFLIGHT_DATABASE_URL"),
+    offline: z
+      .enum(["refuse", "spool"])
+      .optional()
+      .describe("database unreachable: refuse protected runs (default) or spool their records"),
+    "lock-lease": seconds
+      .optional()
+      .describe("seconds a lock outlives its holder's last renewal; default 120"),
+  })
+  .describe("the team database: shared audit trail and locks");
+
 // `policy lint` suppressions, on the rule, environment or file a finding is about; each one
 // names its code and says why, so a reviewer can judge it (see src/review/lint/catalogue.ts).
 const lintSchema = z
@@ -138,6 +165,7 @@ export const ruleSchema = z.strictObject({
   args: z.record(identifier, extractorSchema).optional(),
   decision: z.union([decisionSchema, z.record(nonEmpty, decisionSchema)]).optional(),
   "require-reason": z.boolean().optional(),
+  lock: lockSchema.optional(),
   checks: z.array(checkSchema).optional(),
   verify: z.array(checkSchema).optional().describe("checks run after the command"),
   state: z.array(stateSchema).optional(),
@@ -219,6 +247,7 @@ const procedureSchema = z.strictObject({
   decision: z.union([decisionSchema, z.record(nonEmpty, decisionSchema)]).optional(),
   "require-reason": z.boolean().optional(),
   "on-failure": z.enum(["stop", "undo"]).optional(),
+  lock: lockSchema.optional(),
   steps: z.array(stepSchema).min(1, "a procedure needs at least one step"),
 });
 
@@ -232,6 +261,7 @@ export const policyFileSchema = z.strictObject({
   lint: lintSchema.optional(),
   checks: z.record(identifier, namedCheckSchema).optional().describe("named checks"),
   procedures: z.record(identifier, procedureSchema).optional(),
+  team: teamSchema.optional(),
 });
 
 export type PolicyFile = z.infer<typeof policyFileSchema>;

@@ -179,6 +179,8 @@ export interface Rule {
   /** Environment name or "*" → decision. Absent: confirm where protected, allow elsewhere. */
   decision?: Record<string, Decision>;
   requireReason: boolean;
+  /** `lock:` as a key template (`true` is compiled to its default); absent: no team lock. */
+  lock?: string;
   checks: CheckSpec[];
   /** Checks run after the command; a failure is a violation, like a broken expectation. */
   verify?: CheckSpec[];
@@ -213,6 +215,8 @@ export interface Policy {
   tests: PolicyTest[];
   /** Named checks (top-level `checks:`), for `preflight check NAME` and `use: NAME`. */
   checks?: Record<string, CheckSpec>;
+  /** The `team:` section: the shared audit trail and locks (src/team/); absent: none. */
+  team?: TeamSettings;
   /** Named multi-step procedures (`preflight procedure run NAME`); absent in older caches. */
   procedures?: Record<string, Procedure>;
 }
@@ -252,8 +256,21 @@ export interface Procedure {
   /** As a rule's: environment name or "*" → decision; absent confirms where protected. */
   decision?: Record<string, Decision>;
   requireReason: boolean;
+  /** `lock:` as a key template, held across every step and a resume; absent: no team lock. */
+  lock?: string;
   /** What happens when a step fails: stop where it is, or undo the completed steps. */
   onFailure: "stop" | "undo";
   steps: ProcedureStep[];
+  source: SourceRef;
+}
+
+/** The policy's `team:` section, with where it was written. */
+export interface TeamSettings {
+  name?: string;
+  /** The variable holding the database URL (never the URL itself). */
+  urlVariable?: string;
+  offline?: "refuse" | "spool";
+  /** Seconds a lock outlives its holder's last renewal. */
+  lockLeaseSeconds?: number;
   source: SourceRef;
 }

@@ -6,6 +6,7 @@
 import { learnSecrets } from "../report/redact.js";
 import { obtainConfirmation } from "../run/confirm.js";
 import { exitCodeFor, type Outcome } from "../run/outcome.js";
+import { lockProcedure } from "./lock.js";
 import { resolveParams } from "./params.js";
 import type { ProcedureInput, ProcedurePorts } from "./ports.js";
 import { type PreparedProcedure, prepareProcedure } from "./prepare.js";
@@ -196,20 +197,22 @@ export async function confirmProcedure(
   | { ok: true }
   | {
       ok: false;
-      outcome: "internal-error" | "confirmation-required";
+      outcome: "internal-error" | "confirmation-required" | "blocked";
       message: string;
       hint: string;
     }
 > {
   if (prepared.environment.protected) {
     try {
-      ports.audit.ensureWritable();
+      await ports.audit.ensureWritable();
     } catch (error) {
       return {
         ok: false,
         outcome: "internal-error",
         message: `the audit log cannot be written (${(error as Error).message}), so this protected procedure was not started`,
-        hint: "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
+        hint:
+          (error as { hint?: string }).hint ??
+          "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
       };
     }
   }
@@ -235,6 +238,10 @@ export async function confirmProcedure(
     };
   }
   result.confirmation.given = result.confirmation.required;
+  if (input.mode !== "plan") {
+    const locked = await lockProcedure(input, ports, prepared);
+    if (!locked.ok) return locked;
+  }
   return { ok: true };
 }
 

@@ -1,6 +1,13 @@
 /** What a procedure needs from the outside world, passed in so every branch can be tested. */
 import type { Policy, Procedure } from "../policy/types.js";
-import type { AnnounceStep, AuditSink, ProcessRunner, Prompter, RunContext } from "../run/ports.js";
+import type {
+  AnnounceStep,
+  AuditSink,
+  LockPort,
+  ProcessRunner,
+  Prompter,
+  RunContext,
+} from "../run/ports.js";
 import type { ProgressStore } from "./progress.js";
 import type { ProcedurePlan, ProcedureResult } from "./result.js";
 
@@ -37,6 +44,8 @@ export interface ProcedurePorts {
   watch?: (result: ProcedureResult) => void;
   /** Called as each step begins, before its checks, when no command of the procedure runs. */
   stepStarting?: (number: number, name: string) => void;
+  /** Team locks (the procedure's `lock:`); absent without a team database. The CLI releases them. */
+  locks?: LockPort;
 }
 
 export interface ProcedureOptions {

@@ -12,6 +12,7 @@ import type { Evaluation } from "./evaluate.js";
 import { fillExpectations } from "./expectations.js";
 import { finishRun } from "./finish.js";
 import { type Guard, guardsOf } from "./guards.js";
+import { takeLocks } from "./locks.js";
 import { describeExit, type Outcome } from "./outcome.js";
 import type { RunInput, RunPorts } from "./ports.js";
 import { blockedByPrediction, mergeRollbacks } from "./prediction-outcome.js";
@@ -137,12 +138,13 @@ export async function runGuarded(
   // Before asking anyone to type "production": a protected run with no audit record must not start.
   if (evaluation.environment?.protected && input.mode === "run") {
     try {
-      ports.audit.ensureWritable();
+      await ports.audit.ensureWritable();
     } catch (error) {
       return finish(
         "internal-error",
         `the audit log cannot be written (${(error as Error).message}), so this protected run was not started`,
-        "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
+        (error as { hint?: string }).hint ??
+          "fix the audit log's folder or permissions, or point --audit-log / PREFLIGHT_AUDIT_LOG at a writable file",
       );
     }
   }
@@ -172,7 +174,36 @@ export async function runGuarded(
       `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
     );
   }
-  const exit = await ports.runner.runInherited(input.argv, { cwd });
+  // Taken last, after every question: a lock is not held while someone reads the plan.
+  const lock = await takeLocks(guards, input.argv, ports, input.options.lockWaitMs);
+  if (!lock.ok) return finish(lock.outcome, lock.message, lock.hint);
+  try {
+    return await runAndVerify(
+      result,
+      guards,
+      expectations,
+      predictions,
+      before,
+      input,
+      ports,
+      finish,
+    );
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runAndVerify(
+  result: RunResult,
+  guards: Guard[],
+  expectations: Map<Guard, Expectations>,
+  predictions: GuardPrediction[],
+  before: SnapshotSet,
+  input: RunInput,
+  ports: RunPorts,
+  finish: Finish,
+): Promise<RunResult> {
+  const exit = await ports.runner.runInherited(input.argv, { cwd: input.context.cwd });
   result.commandExitCode = exit.exitCode;
   try {
     return await verifyAfterRun(result, {

@@ -36,9 +36,27 @@ export interface Presenter {
 }
 
 export interface AuditSink {
-  /** Throws when the audit record could not be written; called before a protected run. */
-  ensureWritable(): void;
+  /**
+   * Throws (or rejects) when the audit record could not be written; called before a protected
+   * run. Asynchronous with a team database, which must be reachable (src/team/sink.ts).
+   */
+  ensureWritable(): void | Promise<void>;
   append(record: Record<string, unknown>): void;
+}
+
+/** Whether team locks were taken: `release` gives them back (or parks them for a resume). */
+export type LockAcquisition =
+  | { ok: true; release(options?: { park?: boolean }): Promise<void> }
+  | { ok: false; outcome: "blocked" | "internal-error"; message: string; hint: string };
+
+/** Target locks in the team database (src/team/lock-port.ts); absent when none is configured. */
+export interface LockPort {
+  /** Takes every key or none; waits up to `waitMs` for a holder to let go. */
+  acquire(
+    keys: readonly string[],
+    command: string,
+    options?: { waitMs?: number },
+  ): Promise<LockAcquisition>;
 }
 
 export interface RunContext {
@@ -69,6 +87,8 @@ export interface RunPorts {
   aws?: AwsClients;
   /** Finds the real file a program word runs (`k` → /usr/local/bin/kubectl). */
   files: ProgramFiles;
+  /** Team locks; absent without a team database, where a rule with `lock:` is refused. */
+  locks?: LockPort;
 }
 
 export interface RunOptions {
@@ -77,6 +97,8 @@ export interface RunOptions {
   reason?: string;
   /** `--report FILE`: hints point at it only when it is written. */
   report?: string;
+  /** `--wait`: how long to wait for a team lock another run holds. */
+  lockWaitMs?: number;
 }
 
 export interface RunInput {

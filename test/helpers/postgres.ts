@@ -62,6 +62,10 @@ export interface PgServer {
   psql(sql: string, database?: string): Promise<string>;
   /** Stops the server (immediately) and removes its folder; safe to call twice. */
   stop(): Promise<void>;
+  /** Stops the server (immediately), keeping its data: `resume()` starts it again. */
+  halt(): Promise<void>;
+  /** Starts a halted server again, on the same port. */
+  resume(): Promise<void>;
   /** Milliseconds initdb (or pg_basebackup) plus start-up took. */
   startupMs: number;
 }
@@ -243,6 +247,28 @@ function server(
         const e = error as { stderr?: string; message: string };
         throw new Error(`psql failed: ${e.stderr?.trim() || e.message}\nSQL: ${sql}`);
       }
+    },
+    async halt() {
+      await asServerUser(user, join(bin, "pg_ctl"), [
+        "-D",
+        dataDir,
+        "-m",
+        "immediate",
+        "-w",
+        "stop",
+      ]);
+    },
+    async resume() {
+      await asServerUser(user, join(bin, "pg_ctl"), [
+        "-D",
+        dataDir,
+        "-l",
+        join(dir, "server.log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+      ]);
     },
     async stop() {
       if (stopped) return;
