@@ -94,7 +94,12 @@ describe("policy diff: weakenings a sampled test would miss (exit 1)", () => {
     [
       "a flag the environment is read from",
       (t) =>
-        edit(t, "environment: { flag: [-t, --target] }", "environment: { flag: [-t] }", DESTROY),
+        edit(
+          t,
+          "environment: { target: fly, flag: [-t, --target] }",
+          "environment: { target: fly, flag: [-t] }",
+          DESTROY,
+        ),
       "no longer reads the environment from flag --target",
     ],
     [
