@@ -46,7 +46,14 @@ export type { AccountAnswer } from "./aws-account.js";
 
 export type EnvironmentResolution =
   | { ok: true; environment: ResolvedEnvironment }
-  | { ok: false; contradiction: string; hint: string; detected?: ResolvedEnvironment };
+  | {
+      ok: false;
+      contradiction: string;
+      hint: string;
+      detected?: ResolvedEnvironment;
+      /** `detected` comes from a weaker source (a config file): it names the environment, the decision is deny. */
+      namedOnly?: boolean;
+    };
 
 /** The environment a matched command targets, or why the signals contradict each other. */
 export function resolveEnvironment(input: {
@@ -65,7 +72,7 @@ export function resolveEnvironment(input: {
   const readings = targetReadings(input);
   if (account && "error" in account && input.rules.some((r) => r.environment?.awsAccount)) {
     // Blocked whatever the profile in ~/.aws/config says: that only names the account.
-    return { ok: false, ...accountLookupFailure(policy, account) };
+    return { ok: false, ...accountLookupFailure(policy, account), namedOnly: true };
   }
   // Profiles and names can lie; the account cannot: where a rule reads it, its other signals are not needed.
   const named = dedupe([
