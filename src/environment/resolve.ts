@@ -11,6 +11,7 @@
  */
 import type { Environment, Policy, Rule } from "../policy/types.js";
 import { own } from "../util/own.js";
+import { type AccountAnswer, accountEnvironment, accountLookupFailure } from "./aws-account.js";
 import type { ReadTarget, TargetReading, TargetTool } from "./resolvers/types.js";
 import {
   environmentsForTarget,
@@ -41,12 +42,18 @@ export interface ResolvedEnvironment {
   note?: string;
 }
 
-/** What STS said about the account a command's credentials belong to (or why it could not). */
-export type AccountAnswer = { account: string } | { error: string };
+export type { AccountAnswer } from "./aws-account.js";
 
 export type EnvironmentResolution =
   | { ok: true; environment: ResolvedEnvironment }
-  | { ok: false; contradiction: string; hint: string; detected?: ResolvedEnvironment };
+  | {
+      ok: false;
+      contradiction: string;
+      hint: string;
+      detected?: ResolvedEnvironment;
+      /** `detected` comes from a weaker source (a config file): it names the environment, the decision is deny. */
+      namedOnly?: boolean;
+    };
 
 /** The environment a matched command targets, or why the signals contradict each other. */
 export function resolveEnvironment(input: {
@@ -64,11 +71,8 @@ export function resolveEnvironment(input: {
   const { policy, account } = input;
   const readings = targetReadings(input);
   if (account && "error" in account && input.rules.some((r) => r.environment?.awsAccount)) {
-    return {
-      ok: false,
-      contradiction: `preflight could not find out which AWS account this command would change: ${account.error}`,
-      hint: "check the command's credentials, profile, region and endpoint (preflight asks STS GetCallerIdentity with the same ones); an account that cannot be identified is never treated as safe",
-    };
+    // Blocked whatever the profile in ~/.aws/config says: that only names the account.
+    return { ok: false, ...accountLookupFailure(policy, account), namedOnly: true };
   }
   // Profiles and names can lie; the account cannot: where a rule reads it, its other signals are not needed.
   const named = dedupe([
@@ -87,7 +91,7 @@ export function resolveEnvironment(input: {
 
   let detected: ResolvedEnvironment[] = values.map((v) => fromTarget(policy, v));
   if (account && "account" in account && input.rules.some((r) => r.environment?.awsAccount)) {
-    detected.unshift(fromAccount(policy, account.account));
+    detected.unshift(accountEnvironment(policy, account.account, account));
   }
   if (detected.length === 0) {
     detected = environmentsFromVars(policy, input.vars).map(({ env, source }) =>
@@ -241,21 +245,6 @@ function fromTarget(policy: Policy, value: TargetValue): ResolvedEnvironment {
     color: "magenta",
     source: value.source,
     target: value.value,
-  };
-}
-
-/** The environment whose `match.aws-account` lists the account; unknown (and protected) otherwise. */
-function fromAccount(policy: Policy, account: string): ResolvedEnvironment {
-  const envs = Object.values(policy.environments).filter((e) => e.awsAccounts?.includes(account));
-  const env = envs.find((e) => e.protected) ?? envs[0];
-  if (env) return { ...known(env, "AWS account"), target: account };
-  return {
-    name: account,
-    known: false,
-    protected: true,
-    color: "magenta",
-    source: "AWS account",
-    target: account,
   };
 }
 

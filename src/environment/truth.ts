@@ -47,8 +47,8 @@ export interface TruthView {
   tool: string;
   /** "https://ci.prod.example.com, team main (target dev)". */
   where: string;
-  /** What the environment was matched on: { url: "https://…" }. */
-  values: Partial<Record<TruthKey, string>>;
+  /** What the environment was matched on: { url: "https://…" }; for AWS, account and region. */
+  values: Partial<Record<TruthKey | "account" | "region", string>>;
   files: string[];
   /** Why the configuration could not be read; the environment is then unknown. */
   problem?: string;

@@ -133,7 +133,9 @@ export function evaluateCommand(input: {
       evaluation.rules = unique([...evaluation.rules, ...rules]);
       evaluation.blocked ??= { reason: resolution.contradiction, hint: resolution.hint };
       if (resolution.detected) {
-        evaluation.matches.push(decide(command, rules, resolution.detected));
+        const match = decide(command, rules, resolution.detected);
+        // A weaker source only names the environment: it never makes the decision milder.
+        evaluation.matches.push(resolution.namedOnly ? { ...match, decision: "deny" } : match);
       }
       continue;
     }
