@@ -248,7 +248,9 @@ function denial(match: MatchedCommand): Refusal {
     reason: `rule '${rule.id}' denies this ${where}.${what}`,
     hint:
       rule.hint ??
-      `this cannot be run in ${env.name} through preflight; if it must happen, change the policy through review`,
+      (env.known
+        ? `this cannot be run in ${env.name} through preflight; if it must happen, change the policy through review`
+        : "preflight cannot tell which environment this would change: fix the configuration named above (or name the target explicitly), then run it again"),
     rule,
   };
 }
