@@ -130,6 +130,9 @@ function compileTeam(team: NonNullable<PolicyFile["team"]>, source: SourceRef): 
     }),
     ...(team.offline !== undefined && { offline: team.offline }),
     ...(team["lock-lease"] !== undefined && { lockLeaseSeconds: team["lock-lease"] }),
+    ...(team["approval-expiry"] !== undefined && {
+      approvalExpirySeconds: team["approval-expiry"],
+    }),
     source,
   };
 }

@@ -14,7 +14,7 @@ export interface KeyDoc {
 }
 
 const DECISION_MD =
-  '`allow`, `confirm` (type the environment\'s name) or `deny`; one for every environment, or a map by environment name with `"*"` for the rest:\n\n```yaml\ndecision: { production: deny, staging: confirm, "*": allow }\n```\n\nAbsent: confirm where the environment is protected, allow elsewhere. An environment preflight cannot identify is never below confirm.';
+  '`allow`, `confirm` (type the environment\'s name), `approve` (confirm, plus a second person\'s approval: `preflight request`, `preflight approve`, `run --approval`; needs a team database) or `deny`; one for every environment, or a map by environment name with `"*"` for the rest:\n\n```yaml\ndecision: { production: deny, staging: confirm, "*": allow }\n```\n\nAbsent: confirm where the environment is protected, allow elsewhere. An environment preflight cannot identify is never below confirm.';
 
 const EXPECT_CHANGE_MD =
   '`none`, `any`, or a limit: `{ max: 1, only: { name: "{resource}" }, never: { … } }`. Compared between the state before and after the command.';
@@ -86,11 +86,11 @@ export const KEY_DOCS: Record<string, KeyDoc> = {
     description: "More named values read from the command, for checks' templates ({args.NAME}).",
   },
   "rules.decision": {
-    description: "allow, confirm or deny, per environment.",
+    description: "allow, confirm, approve or deny, per environment.",
     markdownDescription: DECISION_MD,
   },
   "procedures.decision": {
-    description: "allow, confirm or deny, per environment, for running the procedure.",
+    description: "allow, confirm, approve or deny, per environment, for running the procedure.",
     markdownDescription: DECISION_MD,
   },
   "require-reason": {
@@ -190,7 +190,7 @@ export const KEY_DOCS: Record<string, KeyDoc> = {
   "tests.env": { description: "The --env the operator gives." },
   "tests.aws-account": { description: "The AWS account STS would name, for rules that read it." },
   "tests.expect": { description: "What the policy must decide; each key given is asserted." },
-  "tests.expect.decision": { description: "none, allow, confirm or deny." },
+  "tests.expect.decision": { description: "none, allow, confirm, approve or deny." },
   "tests.expect.environment": { description: "The environment the command must resolve to." },
   "tests.expect.rules": { description: "Exactly the rules that must match (and so are covered)." },
   procedures: { description: "Named sequences of guarded steps (preflight procedure run NAME)." },

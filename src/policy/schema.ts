@@ -20,7 +20,7 @@ const identifier = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "use letters, digits, '.', '_' and '-'");
 
-export const decisionSchema = z.enum(["allow", "confirm", "deny"]);
+export const decisionSchema = z.enum(["allow", "confirm", "approve", "deny"]);
 
 // A lock on the run's target, held in the team database (src/team/): `true` or a key template.
 const lockSchema = z
@@ -46,6 +46,9 @@ const teamSchema = z
     "lock-lease": seconds
       .optional()
       .describe("seconds a lock outlives its holder's last renewal; default 120"),
+    "approval-expiry": seconds
+      .optional()
+      .describe("seconds an approval (preflight approve) stays usable; default 3600"),
   })
   .describe("the team database: shared audit trail and locks");
 
@@ -210,7 +213,7 @@ const testSchema = z.strictObject({
     .optional()
     .describe("configuration files the case's tools see (path → text; ~/ is the case's home)"),
   expect: z.strictObject({
-    decision: z.enum(["allow", "confirm", "deny", "none"]).optional(),
+    decision: z.enum(["allow", "confirm", "approve", "deny", "none"]).optional(),
     environment: nonEmpty.optional(),
     rules: z.array(nonEmpty).optional(),
   }),

@@ -6,7 +6,7 @@
 
 import type { TargetTool, TruthKey } from "../environment/resolvers/types.js";
 
-export type Decision = "allow" | "confirm" | "deny";
+export type Decision = "allow" | "confirm" | "approve" | "deny";
 
 /** Where something was written, for messages that point the reader at the policy. */
 export interface SourceRef {
@@ -272,5 +272,7 @@ export interface TeamSettings {
   offline?: "refuse" | "spool";
   /** Seconds a lock outlives its holder's last renewal. */
   lockLeaseSeconds?: number;
+  /** Seconds an approval stays usable after the request. */
+  approvalExpirySeconds?: number;
   source: SourceRef;
 }

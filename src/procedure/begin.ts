@@ -184,6 +184,15 @@ export async function beginProcedure(
       "change the policy through review if it must run there",
     );
   }
+  if (prepared.decision === "approve") {
+    // Approvals are built for single commands (preflight request); a procedure fails closed.
+    await ports.presenter.showPlan(prepared.plan);
+    return finish(
+      "blocked",
+      `the policy requires a second person's approval for procedure '${procedure.name}' in ${prepared.environment.name}, and procedures cannot be approved yet; nothing was run`,
+      "run its steps one by one through preflight request / approve / run --approval, or change the policy through review",
+    );
+  }
   return { prepared, existing, paramsHash, resumeAt };
 }
 

@@ -50,7 +50,7 @@ export interface Evaluation {
   requireReason: boolean;
 }
 
-const STRICTNESS: Record<Decision, number> = { allow: 0, confirm: 1, deny: 2 };
+const STRICTNESS: Record<Decision, number> = { allow: 0, confirm: 1, approve: 2, deny: 3 };
 
 export function stricter(a: Decision, b: Decision): Decision {
   return STRICTNESS[b] > STRICTNESS[a] ? b : a;

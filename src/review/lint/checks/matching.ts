@@ -93,7 +93,7 @@ function shadows(wide: Rule, narrow: Rule, policy: LintInput["policy"]): boolean
   if (adds(narrow, wide)) return false;
   if (!matchCovers(wide, narrow)) return false;
   const wideDecisions = decisionsOf(wide, policy);
-  const rank = { allow: 0, confirm: 1, deny: 2 } as const;
+  const rank = { allow: 0, confirm: 1, approve: 2, deny: 3 } as const;
   return decisionsOf(narrow, policy).every(
     (d, k) => rank[wideDecisions[k]!.decision] >= rank[d.decision],
   );
