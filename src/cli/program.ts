@@ -93,6 +93,7 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
         ...(typeof opts.report === "string" && { report: opts.report }),
         ...(typeof opts.auditLog === "string" && { auditLog: opts.auditLog }),
         ...(typeof opts.wait === "string" && { wait: opts.wait }),
+        ...(typeof opts.approval === "string" && { approval: opts.approval }),
       };
       exitCode = await runCommand(options, ctx);
     });
@@ -434,6 +435,36 @@ Exit codes: 0 ok or no rule matched, 64 usage, 65 policy invalid, 66 blocked, 67
         exitCode = await teamUnlock(key, opts, ctx);
       },
     );
+
+  program
+    .command("request")
+    .description("plan a command whose rule says approve, and store it for a teammate's approval")
+    .usage("[options] -- <command> [args...]")
+    .argument("<command...>")
+    .passThroughOptions()
+    .option("--policy <PATH>", "as with run: a policy file or folder; repeatable", collect, [])
+    .option("--env <NAME>", "as with run: the environment you mean to target")
+    .option("--audit-log <FILE>", "as with run")
+    .action(
+      async (command: string[], opts: { policy: string[]; env?: string; auditLog?: string }) => {
+        if (args.indexOf("--") === -1) {
+          throw new UsageError("put -- between preflight's options and the command");
+        }
+        const { requestCommand } = await import("./approval.js");
+        exitCode = await requestCommand({ command, ...opts }, ctx);
+      },
+    );
+  program
+    .command("approve")
+    .description("approve a teammate's request (shows its plan; never your own)")
+    .argument("<ID>", "the request id `preflight request` printed")
+    .option("--reason <TEXT>", "why; recorded")
+    .option("--policy <PATH>", "the policy whose team: section applies (repeatable)", collect, [])
+    .option("--audit-log <FILE>", "as with run")
+    .action(async (id: string, opts: { policy: string[]; reason?: string; auditLog?: string }) => {
+      const { approveCommand } = await import("./approval.js");
+      exitCode = await approveCommand(id, opts, ctx);
+    });
 
   if (args.length === 0) {
     // Bare `preflight`: the help, on stderr, and 64: nothing was asked, so nothing succeeded.

@@ -13,6 +13,8 @@ export interface RunCommandOptions {
   auditLog?: string;
   /** `--wait 5m`: how long to wait for a team lock; parsed by the run command. */
   wait?: string;
+  /** `--approval ID`: the approved request (preflight request / approve) this run uses. */
+  approval?: string;
   json: boolean;
   color: boolean;
 }
@@ -28,6 +30,7 @@ export interface OptionSpec {
     | "report"
     | "auditLog"
     | "wait"
+    | "approval"
     | "json"
     | "noColor";
   help: string;
@@ -78,6 +81,12 @@ export const RUN_OPTIONS: readonly OptionSpec[] = [
     value: "DURATION",
     key: "wait",
     help: "wait this long (30s, 5m) for a team lock another run holds, instead of refusing",
+  },
+  {
+    flag: "--approval",
+    value: "ID",
+    key: "approval",
+    help: "use this approved request (preflight request, then a teammate's preflight approve ID); once",
   },
   { flag: "--json", key: "json", planOnly: true, help: "print the JSON report to stdout" },
   {

@@ -13,6 +13,7 @@ import { createProcessRunner } from "../io/process-runner.js";
 import { programFiles } from "../io/program-files.js";
 import { createTerminalPrompter } from "../io/prompter.js";
 import { loadPolicy } from "../policy/load.js";
+import type { Policy } from "../policy/types.js";
 import { toAuditRecord } from "../report/json.js";
 import { learnSecrets } from "../report/redact.js";
 import { hangingIndent } from "../report/wrap.js";
@@ -31,7 +32,12 @@ import type { RunCommandOptions } from "./run-options.js";
 import { watchRun } from "./run-watch.js";
 
 /** `preflight run` / `plan`: returns the exit code; writes the report and audit record whatever happens. */
-export async function runCommand(options: RunCommandOptions, ctx: CliContext): Promise<number> {
+export async function runCommand(
+  options: RunCommandOptions,
+  ctx: CliContext,
+  /** `preflight request`: receives the plan's result (and the policy) once it is rendered. */
+  onPlanned?: (result: RunResult, policy: Policy) => Promise<number>,
+): Promise<number> {
   if (!options.command[0]?.trim()) {
     throw new UsageError(
       `the command after -- is empty${options.command.length > 0 ? ' ("")' : ""}: is a variable in it unset?`,
@@ -87,6 +93,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
 
   let result: RunResult;
   let team: TeamPorts | undefined;
+  let loaded: Policy | undefined;
   try {
     watch.at("loading the policy");
     const { policy } = await loadPolicy({
@@ -95,6 +102,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
       cwd: ctx.cwd,
       home: ctx.home,
     });
+    loaded = policy;
     // With a team database, records also go to the shared trail, and locks can be taken.
     if (policy.team || ctx.env.PREFLIGHT_DATABASE_URL) {
       const { attachTeam } = await import("../team/attach.js");
@@ -111,6 +119,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
           ...(options.reason !== undefined && { reason: options.reason }),
           ...(options.report !== undefined && { report: options.report }),
           ...(options.wait !== undefined && { lockWaitMs: parseDuration(options.wait) }),
+          ...(options.approval !== undefined && { approval: options.approval }),
         },
         context: runContext,
       },
@@ -136,7 +145,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
         now: () => new Date(),
         aws: createAwsClients(),
         files: programFiles,
-        ...(team && { locks: team.locks }),
+        ...(team && { locks: team.locks, approvals: team.approvals }),
       },
     );
   } catch (error) {
@@ -178,6 +187,7 @@ export async function runCommand(options: RunCommandOptions, ctx: CliContext): P
     const { reportToGithub } = await import("../report/github-run.js");
     reportToGithub(result, ctx.env, ctx.stderr);
   }
+  if (onPlanned && loaded) return onPlanned(result, loaded);
   return result.exitCode;
 }
 

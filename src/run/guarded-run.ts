@@ -149,8 +149,13 @@ export async function runGuarded(
     }
   }
 
+  const approvalRefusal = missingApproval(evaluation, input, ports);
+  if (approvalRefusal) return finish("blocked", approvalRefusal.message, approvalRefusal.hint);
+
+  // An approval is a second pair of eyes, not a substitute for the operator's own: `approve`
+  // still asks for the typed environment name (or --confirm).
   const confirmation = await obtainConfirmation({
-    needed: evaluation.decision === "confirm",
+    needed: evaluation.decision === "confirm" || evaluation.decision === "approve",
     requireReason: evaluation.requireReason && input.mode === "run",
     reasonRuleIds: evaluation.rules.filter((r) => r.requireReason).map((r) => r.id),
     environment: evaluation.environment!,
@@ -171,13 +176,30 @@ export async function runGuarded(
   if (input.mode === "plan") {
     return finish(
       "ok",
-      `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
+      evaluation.decision === "approve"
+        ? "preflight would run this with a second person's approval (preflight request, then preflight approve ID, then preflight run --approval ID)"
+        : `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
     );
   }
   // Taken last, after every question: a lock is not held while someone reads the plan.
   const lock = await takeLocks(guards, input.argv, ports, input.options.lockWaitMs);
   if (!lock.ok) return finish(lock.outcome, lock.message, lock.hint);
   try {
+    if (evaluation.decision === "approve") {
+      // Used (marked used) only now, when nothing else can refuse the run: one approval, one run.
+      const used = await ports.approvals!.use({
+        id: input.options.approval!,
+        argv: input.argv,
+        environment: evaluation.environment!.name,
+        policySha256: input.policy.sha256,
+      });
+      if (!used.ok) return finish("blocked", used.message, used.hint);
+      result.approval = {
+        id: input.options.approval!,
+        requester: used.requester,
+        approver: used.approver,
+      };
+    }
     return await runAndVerify(
       result,
       guards,
@@ -191,6 +213,30 @@ export async function runGuarded(
   } finally {
     await lock.release();
   }
+}
+
+/** Why a run the policy wants approved cannot go ahead before anyone is asked anything. */
+function missingApproval(
+  evaluation: Evaluation,
+  input: RunInput,
+  ports: RunPorts,
+): { message: string; hint: string } | undefined {
+  if (evaluation.decision !== "approve" || input.mode !== "run") return undefined;
+  const rule = evaluation.matches.find((m) => m.decision === "approve")?.decidedBy.id ?? "?";
+  const env = evaluation.environment!.name;
+  if (!ports.approvals) {
+    return {
+      message: `rule '${rule}' needs a second person's approval in ${env}, and no team database is configured to hold approvals; nothing was run`,
+      hint: "set PREFLIGHT_DATABASE_URL (or the variable the policy's team: section names) and run `preflight team init` once",
+    };
+  }
+  if (input.options.approval === undefined) {
+    return {
+      message: `rule '${rule}' needs a second person's approval in ${env}; nothing was run`,
+      hint: "run `preflight request -- COMMAND`, have a teammate run `preflight approve ID`, then `preflight run --approval ID -- COMMAND`",
+    };
+  }
+  return undefined;
 }
 
 async function runAndVerify(

@@ -59,6 +59,24 @@ export interface LockPort {
   ): Promise<LockAcquisition>;
 }
 
+/** What an approved request must equal for its approval to be used. */
+export interface ApprovalClaim {
+  id: string;
+  argv: readonly string[];
+  environment: string;
+  policySha256: string;
+}
+
+/** Whether an approval was used (once: marked used atomically), or why it cannot be. */
+export type ApprovalUse =
+  | { ok: true; requester: string; approver: string }
+  | { ok: false; message: string; hint: string };
+
+/** Four-eyes approvals in the team database (src/team/approval-port.ts). */
+export interface ApprovalPort {
+  use(claim: ApprovalClaim): Promise<ApprovalUse>;
+}
+
 export interface RunContext {
   cwd: string;
   env: Record<string, string | undefined>;
@@ -89,6 +107,8 @@ export interface RunPorts {
   files: ProgramFiles;
   /** Team locks; absent without a team database, where a rule with `lock:` is refused. */
   locks?: LockPort;
+  /** Approvals; absent without a team database, where an `approve` decision is refused. */
+  approvals?: ApprovalPort;
 }
 
 export interface RunOptions {
@@ -99,6 +119,8 @@ export interface RunOptions {
   report?: string;
   /** `--wait`: how long to wait for a team lock another run holds. */
   lockWaitMs?: number;
+  /** `--approval ID`: the approved request this run uses. */
+  approval?: string;
 }
 
 export interface RunInput {

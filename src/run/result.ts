@@ -116,6 +116,8 @@ export interface RunResult {
   message: string;
   hint?: string;
   policy: { files: string[]; sha256: string } | null;
+  /** `run --approval ID`: the approved request this run used, who asked and who approved. */
+  approval?: { id: string; requester: string; approver: string };
   startedAt: string;
   durationMs: number;
   /** Set when a signal (Ctrl-C) stopped preflight before the command started: which, and during what. */

@@ -4,7 +4,8 @@
  * and nothing of src/team/modules.ts (nor `pg`) is loaded.
  */
 import type { Policy } from "../policy/types.js";
-import type { AuditSink } from "../run/ports.js";
+import type { ApprovalPort, AuditSink } from "../run/ports.js";
+import { createApprovalPort } from "./approval-port.js";
 import { identityOf } from "./identity.js";
 import { createTeamLocks, type TeamLockPort } from "./lock-port.js";
 import { teamConfig } from "./settings.js";
@@ -13,6 +14,7 @@ import { createTeamAuditSink, type TeamAuditSink } from "./sink.js";
 export interface TeamPorts {
   audit: TeamAuditSink;
   locks: TeamLockPort;
+  approvals: ApprovalPort;
 }
 
 export function attachTeam(
@@ -28,5 +30,6 @@ export function attachTeam(
   return {
     audit: createTeamAuditSink(local, config, actor, notice),
     locks: createTeamLocks(config, actor, notice),
+    approvals: createApprovalPort(config, actor),
   };
 }

@@ -71,6 +71,33 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON preflight_locks TO preflight_writer;
 GRANT SELECT ON preflight_schema TO preflight_writer;
 `,
   },
+  {
+    version: 2,
+    description: "four-eyes approvals",
+    sql: `
+CREATE TABLE preflight_approvals (
+  id uuid PRIMARY KEY,
+  team text NOT NULL,
+  argv jsonb NOT NULL,
+  command text NOT NULL,
+  environment text NOT NULL,
+  policy_sha256 text NOT NULL,
+  rules text[] NOT NULL,
+  requester text NOT NULL,
+  requested_at timestamptz NOT NULL DEFAULT now(),
+  expires_at timestamptz NOT NULL,
+  approver text,
+  approved_at timestamptz,
+  reason text,
+  used_at timestamptz,
+  used_by text,
+  -- The second pair of eyes is a different person, whatever the client says.
+  CHECK (approver IS NULL OR approver <> requester),
+  CHECK (used_at IS NULL OR approved_at IS NOT NULL)
+);
+GRANT SELECT, INSERT, UPDATE ON preflight_approvals TO preflight_writer;
+`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;

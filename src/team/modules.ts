@@ -4,6 +4,13 @@
  */
 
 export {
+  type ApprovalRequest,
+  approveRequest,
+  createRequest,
+  findRequest,
+  useApproval,
+} from "./approvals.js";
+export {
   type Checkpoint,
   checkCheckpoints,
   loadOrCreateKey,
