@@ -18,6 +18,9 @@ export const VERBS = [
   "procedure",
   "policy",
   "audit",
+  "team",
+  "request",
+  "approve",
   "completion",
   "help",
 ] as const;

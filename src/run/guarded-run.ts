@@ -153,9 +153,12 @@ export async function runGuarded(
   if (approvalRefusal) return finish("blocked", approvalRefusal.message, approvalRefusal.hint);
 
   // An approval is a second pair of eyes, not a substitute for the operator's own: `approve`
-  // still asks for the typed environment name (or --confirm).
+  // still asks for the typed environment name (or --confirm) when it runs; its plan (what
+  // `preflight request` stores) says so in its message instead.
   const confirmation = await obtainConfirmation({
-    needed: evaluation.decision === "confirm" || evaluation.decision === "approve",
+    needed:
+      evaluation.decision === "confirm" ||
+      (evaluation.decision === "approve" && input.mode === "run"),
     requireReason: evaluation.requireReason && input.mode === "run",
     reasonRuleIds: evaluation.rules.filter((r) => r.requireReason).map((r) => r.id),
     environment: evaluation.environment!,
@@ -177,7 +180,7 @@ export async function runGuarded(
     return finish(
       "ok",
       evaluation.decision === "approve"
-        ? "preflight would run this with a second person's approval (preflight request, then preflight approve ID, then preflight run --approval ID)"
+        ? `preflight would run this with a second person's approval and --confirm ${evaluation.environment!.name} (preflight request, then preflight approve ID, then preflight run --approval ID)`
         : `preflight would run this${result.confirmation.required ? " (confirmed)" : ""}`,
     );
   }

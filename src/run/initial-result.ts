@@ -50,7 +50,13 @@ export function initialResult(input: RunInput, evaluation: Evaluation, started: 
           ...(env.note !== undefined && { note: env.note }),
         }
       : null,
-    confirmation: { required: evaluation.decision === "confirm", given: false, method: "none" },
+    confirmation: {
+      required:
+        evaluation.decision === "confirm" ||
+        (evaluation.decision === "approve" && input.mode === "run"),
+      given: false,
+      method: "none",
+    },
     policy: { files: input.policy.files, sha256: input.policy.sha256 },
   };
 }
