@@ -64,7 +64,7 @@ describeWithPostgres("the team's shared audit trail on PostgreSQL", () => {
     });
     expect(status.exitCode, status.stderr).toBe(0);
     expect(status.stdout).toContain(`operator@127.0.0.1:${pg.port}/postgres`);
-    expect(status.stdout).toMatch(/reachable: yes; schema version 1/);
+    expect(status.stdout).toMatch(/reachable: yes; schema version 2/);
     expect(status.stdout + status.stderr).not.toContain("s3cret-pass");
   });
 
