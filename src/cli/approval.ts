@@ -224,6 +224,8 @@ export async function approveCommand(
       outcome: "blocked",
       approval: id,
       requester: request.requester,
+      command: request.argv,
+      environment: request.environment,
       message: why,
     });
     return REFUSED;
