@@ -56,6 +56,8 @@ export function prepareUnguardedRun(
       home: ctx.home,
     });
     if (!policy) return undefined;
+    // A team database takes every record into the shared trail; only the full CLI feeds it.
+    if (policy.team || ctx.env.PREFLIGHT_DATABASE_URL) return undefined;
     let asksForAccount = false;
     evaluation = evaluateCommand({
       policy,

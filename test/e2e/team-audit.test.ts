@@ -127,6 +127,20 @@ describeWithPostgres("the team's shared audit trail on PostgreSQL", () => {
     ).rejects.toThrow(/append-only: DELETE refused/);
   }, 120_000);
 
+  it("a command no rule matches is recorded in the shared trail too (the fast path steps aside)", async (t) => {
+    const ws = machine(t, "unguarded");
+    await initTeam(ws);
+    const env = { PREFLIGHT_DATABASE_URL: urls(pg).writer };
+    for (const n of [1, 2]) {
+      // The warm-up run fills the compiled-policy cache the fast path reads.
+      const r = await runOn(ws, "a", ["run", "--", "true", String(n)], env);
+      expect(r.exitCode, r.stderr).toBe(0);
+    }
+    const sync = await runOn(ws, "a", ["team", "sync"], env);
+    expect(sync.exitCode, sync.stderr).toBe(0);
+    expect(await count("unguarded")).toBe(2);
+  }, 60_000);
+
   it("an edited record is named by audit verify --team", async (t) => {
     const ws = machine(t, "edited");
     await initTeam(ws);
