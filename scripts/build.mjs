@@ -4,6 +4,9 @@
 //   already in the compiled-policy cache (src/fast.ts). Only argv reading, the cache lookup,
 //   evaluateCommand, the spawn and the audit append; it answers "not mine" for anything else
 //   and the bin loads dist/cli.cjs. Its size is what every unguarded command pays to compile.
+// - dist/boot.cjs: what bin/preflight.js requires: loads fast.cjs, then (if it declines)
+//   cli.cjs, each compiled from V8 bytecode cached by this build (dist/code-cache/, made by
+//   running the built CLI once at the end) instead of from source (src/boot/load-bundle.ts).
 // - dist/cli.cjs: the command line, ONE CommonJS file. Every `preflight -- CMD` pays for
 //   loading it, and Node 20 loads one CommonJS file ~8 ms faster than the same code split
 //   into ES modules (measured with `npm run bench`). Heavy packages (yaml, zod, commander,
@@ -13,7 +16,10 @@
 //   the benchmark and other tools.
 //
 // TypeScript type-checking is separate (`npm run typecheck`); esbuild only strips types.
-import { readFileSync, rmSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { build } from "esbuild";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -38,12 +44,63 @@ const common = {
 };
 
 // The sources are ES modules and read import.meta.url to find the package's own files;
-// CommonJS has __filename instead.
+// CommonJS has __filename instead. Worked out when first read, not when the file loads
+// (pathToFileURL is ~0.5 ms of every run otherwise).
 const asCommonJs = {
   format: "cjs",
-  banner: { js: "const __importMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { ...common.define, "import.meta.url": "__importMetaUrl" },
+  banner: {
+    js: "const __importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
+  },
+  define: { ...common.define, "import.meta.url": "__importMeta.url" },
 };
+
+// dist/boot.cjs compiles fast.cjs and cli.cjs with vm.Script (src/boot/load-bundle.ts), where
+// import() needs a flag on Node 20. So their import()s become __bootImport(), boot's own
+// import() (passed as a parameter), with plain import() as the fallback when a bundle is
+// require()d directly.
+const bootLoaded = {
+  metafile: true,
+  banner: {
+    js: `${asCommonJs.banner.js}\nconst __preflightImport = typeof __bootImport === "function" ? __bootImport : (specifier) => import(specifier);`,
+  },
+};
+
+// And each is one function expression, so vm.Script compiles the file's text as it is (no
+// wrapped copy of 0.5 MB to build on every run). Under require() the first line calls it with
+// the module's variables; compiled as a script, where there is no __filename, the file's
+// value is the function itself, which boot calls. The first line holds it all, so line numbers
+// in stack traces do not move.
+const BOOT_WRAPPER_HEAD =
+  '(function (bundle) { return typeof __filename === "string" ? bundle(exports, require, module, __filename, __dirname) : bundle; })(function (exports, require, module, __filename, __dirname, __bootImport) {';
+const BOOT_WRAPPER_TAIL = "\n});\n";
+
+/**
+ * Makes a bundle loadable by boot: rewrites the import()s esbuild left, checking it found
+ * them all, and wraps the whole in one function expression.
+ */
+function prepareForBoot(result, outfile) {
+  const expected = new Set(
+    result.metafile.outputs[outfile].imports
+      .filter((i) => i.kind === "dynamic-import" && i.external)
+      .map((i) => i.path),
+  );
+  const text = readFileSync(outfile, "utf8");
+  const found = new Set();
+  const rewritten = text.replace(/\bimport\(("[^"\n]+")\)/g, (_all, literal) => {
+    found.add(JSON.parse(literal));
+    return `__preflightImport(${literal})`;
+  });
+  const missing = [...expected].filter((path) => !found.has(path));
+  const unexpected = [...found].filter((path) => !expected.has(path));
+  // The banner's own fallback is the one import( left.
+  const left = rewritten.split("import(").length - 1;
+  if (missing.length || unexpected.length || left !== 1) {
+    throw new Error(
+      `${outfile}: import() rewriting went wrong (missing ${missing}, unexpected ${unexpected}, ${left} import( left)`,
+    );
+  }
+  writeFileSync(outfile, `${BOOT_WRAPPER_HEAD}${rewritten}${BOOT_WRAPPER_TAIL}`);
+}
 
 // The policy review commands (src/cli/policy-tools.ts) are a bundle of their own, loaded by
 // dist/cli.cjs only when a `preflight policy …` command runs: the guarded-command path does
@@ -141,21 +198,38 @@ await build({
   outfile: "dist/aws.cjs",
 });
 
-await build({
-  ...common,
-  ...asCommonJs,
-  entryPoints: ["src/index.ts"],
-  outfile: "dist/cli.cjs",
-  plugins: [awsModulesApart, resolversApart, teamModulesApart, policyToolsApart, githubRunApart],
-});
+prepareForBoot(
+  await build({
+    ...common,
+    ...asCommonJs,
+    ...bootLoaded,
+    entryPoints: ["src/index.ts"],
+    outfile: "dist/cli.cjs",
+    plugins: [awsModulesApart, resolversApart, teamModulesApart, policyToolsApart, githubRunApart],
+  }),
+  "dist/cli.cjs",
+);
+
+prepareForBoot(
+  await build({
+    ...common,
+    ...asCommonJs,
+    ...bootLoaded,
+    entryPoints: ["src/fast.ts"],
+    outfile: "dist/fast.cjs",
+    plugins: [awsModulesApart, resolversApart, teamModulesApart],
+    // Whitespace and syntax only: names stay, so a stack trace still reads.
+    minifyWhitespace: true,
+    minifySyntax: true,
+  }),
+  "dist/fast.cjs",
+);
 
 await build({
   ...common,
   ...asCommonJs,
-  entryPoints: ["src/fast.ts"],
-  outfile: "dist/fast.cjs",
-  plugins: [awsModulesApart, resolversApart, teamModulesApart],
-  // Whitespace and syntax only: names stay, so a stack trace still reads.
+  entryPoints: ["src/boot/index.ts"],
+  outfile: "dist/boot.cjs",
   minifyWhitespace: true,
   minifySyntax: true,
 });
@@ -176,3 +250,51 @@ await build({
   outdir: "dist",
   chunkNames: "chunks/[name]-[hash]",
 });
+
+// The code cache (src/boot/load-bundle.ts): run the built CLI in a scratch home, so V8's
+// bytecode for what a run uses is written to dist/code-cache/ at exit. V8 reads the whole
+// cache on every load, so each bundle's comes from the run that matters most for it:
+// fast.cjs from a command no rule matches, cli.cjs from an agent hook letting `ls` through
+// (the CLI's most frequent use). The first run only compiles the policy into the cache.
+// A failure here costs only speed (every run compiles from source), so it warns, not fails.
+{
+  const scratch = mkdtempSync(join(tmpdir(), "preflight-build-"));
+  const env = {
+    PATH: process.env.PATH,
+    HOME: scratch,
+    NO_COLOR: "1",
+    PREFLIGHT_AUDIT_LOG: join(scratch, "audit.jsonl"),
+    PREFLIGHT_CACHE_DIR: join(scratch, "cache"),
+  };
+  const bin = new URL("../bin/preflight.js", import.meta.url).pathname;
+  const out = new URL("../dist/code-cache", import.meta.url).pathname;
+  const hookEvent = JSON.stringify({
+    session_id: "build",
+    cwd: scratch,
+    hook_event_name: "PreToolUse",
+    tool_name: "Bash",
+    tool_input: { command: "ls -la" },
+  });
+  const runs = [
+    { args: ["run", "--", "true"] },
+    { args: ["run", "--", "true"], bundle: "fast.cjs" },
+    { args: ["hook", "claude-code"], input: hookEvent, bundle: "cli.cjs" },
+  ];
+  for (const { args, input, bundle } of runs) {
+    const result = spawnSync(process.execPath, [bin, ...args], {
+      cwd: scratch,
+      env: bundle
+        ? { ...env, PREFLIGHT_BUILD_CODE_CACHE: out, PREFLIGHT_BUILD_CODE_CACHE_FOR: bundle }
+        : env,
+      encoding: "utf8",
+      input: input ?? "",
+    });
+    if (result.status !== 0) {
+      process.stderr.write(
+        `build: warning: \`preflight ${args.join(" ")}\` exited ${result.status ?? result.signal} while making the code cache; runs will compile from source\n${result.stderr}`,
+      );
+      break;
+    }
+  }
+  rmSync(scratch, { recursive: true, force: true });
+}

@@ -53,13 +53,13 @@ describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
       env: { ...watch.env, PREFLIGHT_NO_CACHE: "1" },
     });
     expect(full.exitCode).toBe(0);
-    expect(watch.bundles()).toEqual(["cli.cjs", "fast.cjs"]);
+    expect(watch.bundles()).toEqual(["boot.cjs", "cli.cjs", "fast.cjs"]);
 
     await warmUp(ws);
     const fast = await ws.run(["--reason", "compare", "--", "true"], { env: watch.env });
     expect(fast.exitCode).toBe(0);
     expect(fast.stderr).toBe("");
-    expect(watch.bundles()).toEqual(["fast.cjs"]);
+    expect(watch.bundles()).toEqual(["boot.cjs", "fast.cjs"]);
 
     const records = ws.auditRecords();
     expect(records).toHaveLength(4);
@@ -75,7 +75,7 @@ describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
     const watch = probe(ws);
     await warmUp(ws);
     const missing = await ws.run(["--", "no-such-program-anywhere"], { env: watch.env });
-    expect(watch.bundles()).toEqual(["fast.cjs"]);
+    expect(watch.bundles()).toEqual(["boot.cjs", "fast.cjs"]);
     expect(missing.exitCode).toBe(127);
     expect(missing.stderr).toContain(
       "preflight: command-failed (exit 127) — the command could not run: 'no-such-program-anywhere' was not found",
@@ -108,7 +108,7 @@ describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
     expect(run.exitCode).toBe(66);
     expect(existsSync(marker)).toBe(false);
     // The bundled kubectl rule reads the kubeconfig, so the target resolvers load too.
-    expect(watch.bundles()).toEqual(["cli.cjs", "fast.cjs", "resolvers.cjs"]);
+    expect(watch.bundles()).toEqual(["boot.cjs", "cli.cjs", "fast.cjs", "resolvers.cjs"]);
     expect(ws.auditRecords().at(-1)).toMatchObject({ outcome: "blocked", decision: "deny" });
   });
 

@@ -1,0 +1,27 @@
+/**
+ * What bin/preflight.js runs (built into dist/boot.cjs, which lives beside the bundles it
+ * loads): the unguarded fast path first (dist/fast.cjs), the full CLI (dist/cli.cjs) when the
+ * fast path declines. Both are loaded through the code cache (load-bundle.ts).
+ */
+import { homedir } from "node:os";
+import { loadBundle } from "./load-bundle.js";
+
+declare const PREFLIGHT_BUILD_ID: string;
+
+/** The bundles' import(): this module's own, so specifiers resolve from dist/. */
+const bootImport = (specifier: string): Promise<unknown> => import(specifier);
+
+export function start(): void {
+  const boot = {
+    env: process.env as Record<string, string | undefined>,
+    bundleDir: __dirname,
+    home: homedir,
+    atExit: (fn: () => void) => process.once("exit", fn),
+    uid: process.getuid?.(),
+    buildId: PREFLIGHT_BUILD_ID,
+  };
+  const fast = loadBundle("fast.cjs", boot, bootImport, require).exports as {
+    startUnguardedRun(): boolean;
+  };
+  if (!fast.startUnguardedRun()) loadBundle("cli.cjs", boot, bootImport, require);
+}
