@@ -51,7 +51,11 @@ const asCommonJs = {
   banner: {
     js: "const __importMeta = { get url() { return require('node:url').pathToFileURL(__filename).href; } };",
   },
-  define: { ...common.define, "import.meta.url": "__importMeta.url" },
+  define: {
+    ...common.define,
+    "import.meta.url": "__importMeta.url",
+    "import.meta.dirname": "__dirname",
+  },
 };
 
 // dist/boot.cjs compiles fast.cjs and cli.cjs with vm.Script (src/boot/load-bundle.ts), where

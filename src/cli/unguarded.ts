@@ -22,7 +22,8 @@ import { evaluateCommand } from "../run/evaluate.js";
 import { finishRun } from "../run/finish.js";
 import { initialResult } from "../run/initial-result.js";
 import { describeExit } from "../run/outcome.js";
-import type { RunInput } from "../run/ports.js";
+import type { AuditSink, RunInput } from "../run/ports.js";
+import type { RunResult } from "../run/result.js";
 import type { CliContext } from "./context.js";
 import { currentUser } from "./current-user.js";
 import { readRunArgv } from "./fast-argv.js";
@@ -97,18 +98,23 @@ export function prepareUnguardedRun(
   }
 
   return async () => {
-    learnSecrets(options.command);
     const started = new Date();
-    const audit = createAuditSink(
-      resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd),
-      { fsync: false },
-    );
-    const result = initialResult(input, evaluation, started);
+    let audit!: AuditSink;
+    let result!: RunResult;
     const exit = await runInherited(options.command, {
       cwd: ctx.cwd,
       env: ctx.env,
       onTerminal: ctx.isatty(0) || ctx.isatty(2),
       notice: ctx.stderr,
+      // Nothing here has to happen before the command starts (nothing is printed before it
+      // ends), so it is done while the command runs.
+      whileRunning: () => {
+        learnSecrets(options.command);
+        audit = createAuditSink(resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd), {
+          fsync: false,
+        });
+        result = initialResult(input, evaluation, started);
+      },
     });
     result.commandExitCode = exit.exitCode;
     finishRun(result, {

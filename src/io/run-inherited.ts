@@ -28,6 +28,12 @@ export interface InheritedRunOptions {
   onTerminal: boolean;
   /** Where "finishing the audit record first" goes when a signal arrives afterwards. */
   notice: (text: string) => void;
+  /**
+   * Work to do while the command runs (it was started; its exit is awaited afterwards): what
+   * the caller needs only after it ends, done in the time the command takes anyway. If it
+   * throws, the error is rethrown once the command has ended, never before.
+   */
+  whileRunning?: () => void;
 }
 
 export async function runInherited(
@@ -60,7 +66,14 @@ export async function runInherited(
     }
   };
   for (const signal of FORWARDED) process.on(signal, forward);
+  let failure: { error: unknown } | undefined;
+  try {
+    options.whileRunning?.();
+  } catch (error) {
+    failure = { error };
+  }
   const exit = await child.exited;
+  if (failure) throw failure.error;
   for (const signal of FORWARDED) process.off(signal, forward);
   // preflight still has to take the after-snapshot and write the audit record. Once
   // per process: a procedure runs many commands through one runner.
