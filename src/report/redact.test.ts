@@ -36,6 +36,26 @@ describe("isSecretName", () => {
     "--api-key",
     "-storepass",
     "SecretAccessKey",
+    // One of each word and stem, so the quick pre-test in front of the word split (a name
+    // with none of pass/pwd/auth/cookie/cred/jwt/signature/secret/token/key) hides none.
+    "Cookie",
+    "JWT",
+    "X-Signature",
+    "creds",
+    "passphrase",
+    "SIGNING_KEY",
+    "license_key",
+    "master-key",
+    "encryption_key",
+    "storage_key",
+    "shared_key",
+    "subscription-key",
+    "account_key",
+    "client_key",
+    "privatekey",
+    "accesskey",
+    "secretkey",
+    "mypass",
   ])("%s is secret", (name) => {
     expect(isSecretName(name)).toBe(true);
   });

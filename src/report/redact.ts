@@ -117,7 +117,15 @@ export function isSecretName(name: string): boolean {
 
 const secretNameCache = new Map<string, boolean>();
 
+/**
+ * Every way judgeSecretName can answer true needs one of these in the name: the secret words
+ * and stems below all contain one. Most names (the keys of every report and record) have
+ * none, and are answered with one test instead of splitting them into words.
+ */
+const MAY_BE_SECRET_NAME = /pass|pwd|auth|cookie|cred|jwt|signature|secret|token|key/i;
+
 function judgeSecretName(name: string): boolean {
+  if (!MAY_BE_SECRET_NAME.test(name)) return false;
   const words = name
     .replace(CAMEL_BOUNDARY, "$1_$2")
     .toLowerCase()
@@ -159,6 +167,8 @@ const NAME_PAIR = new RegExp(
 
 /** Every rule below needs one of these; most strings (names, states, ids) have none. */
 const MAY_HOLD_SECRET = /[=:]|-[A-Za-z]|\b(?:Bearer|Basic)\b/;
+/** A timestamp has colons but no room for a secret: every record has two. */
+const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
 
 function maskQuoted(value: string): string {
   if (isReference(value)) return value;
@@ -179,7 +189,7 @@ function looksLikeCredential(word: string): boolean {
  * PEM private keys.
  */
 export function redactText(text: string): string {
-  if (!MAY_HOLD_SECRET.test(text)) return text;
+  if (!MAY_HOLD_SECRET.test(text) || ISO_TIMESTAMP.test(text)) return text;
   return text
     .replace(QUERY_PARAM, (match, lead: string, name: string, value: string) =>
       isSecretName(name) && value !== "" ? `${lead}${name}=${remember(value)}` : match,
