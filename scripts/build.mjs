@@ -258,8 +258,8 @@ await build({
 // The code cache (src/boot/load-bundle.ts): run the built CLI in a scratch home, so V8's
 // bytecode for what a run uses is written to dist/code-cache/ at exit. V8 reads the whole
 // cache on every load, so each bundle's comes from the run that matters most for it:
-// fast.cjs from a command no rule matches, cli.cjs from an agent hook letting `ls` through
-// (the CLI's most frequent use). The first run only compiles the policy into the cache.
+// fast.cjs from a command no rule matches, cli.cjs from a guarded command (one the bundled
+// policy refuses: it runs nothing). The first run only compiles the policy into the cache.
 // A failure here costs only speed (every run compiles from source), so it warns, not fails.
 {
   const scratch = mkdtempSync(join(tmpdir(), "preflight-build-"));
@@ -272,30 +272,27 @@ await build({
   };
   const bin = new URL("../bin/preflight.js", import.meta.url).pathname;
   const out = new URL("../dist/code-cache", import.meta.url).pathname;
-  const hookEvent = JSON.stringify({
-    session_id: "build",
-    cwd: scratch,
-    hook_event_name: "PreToolUse",
-    tool_name: "Bash",
-    tool_input: { command: "ls -la" },
-  });
   const runs = [
-    { args: ["run", "--", "true"] },
-    { args: ["run", "--", "true"], bundle: "fast.cjs" },
-    { args: ["hook", "claude-code"], input: hookEvent, bundle: "cli.cjs" },
+    { args: ["run", "--", "true"], status: 0 },
+    { args: ["run", "--", "true"], status: 0, bundle: "fast.cjs" },
+    {
+      args: ["run", "--", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
+      status: 66,
+      bundle: "cli.cjs",
+    },
   ];
-  for (const { args, input, bundle } of runs) {
+  for (const { args, status, bundle } of runs) {
     const result = spawnSync(process.execPath, [bin, ...args], {
       cwd: scratch,
       env: bundle
         ? { ...env, PREFLIGHT_BUILD_CODE_CACHE: out, PREFLIGHT_BUILD_CODE_CACHE_FOR: bundle }
         : env,
       encoding: "utf8",
-      input: input ?? "",
+      input: "",
     });
-    if (result.status !== 0) {
+    if (result.status !== status) {
       process.stderr.write(
-        `build: warning: \`preflight ${args.join(" ")}\` exited ${result.status ?? result.signal} while making the code cache; runs will compile from source\n${result.stderr}`,
+        `build: warning: \`preflight ${args.join(" ")}\` exited ${result.status ?? result.signal} (expected ${status}) while making the code cache; runs will compile from source\n${result.stderr}`,
       );
       break;
     }

@@ -1,19 +1,32 @@
 /**
- * The entry bin/preflight.js loads first (built into dist/fast.cjs). It takes a command no
- * rule matches through the unguarded fast path (src/cli/unguarded.ts), and answers false for
- * everything else, having done nothing, so the bin loads the full CLI (dist/cli.cjs).
+ * The entry dist/boot.cjs loads first (built into dist/fast.cjs). It takes a command no rule
+ * matches through the unguarded fast path (src/cli/unguarded.ts), and an agent hook's event
+ * the policy has no objection to through the hook's (src/cli/hook-unguarded.ts); it answers
+ * false for everything else, having done nothing (stdin it read is handed over), so boot
+ * loads the full CLI (dist/cli.cjs).
  */
 import { homedir } from "node:os";
+import { answerHookQuickly } from "./cli/hook-unguarded.js";
 import { prepareUnguardedRun } from "./cli/unguarded.js";
 import { isatty } from "./io/isatty.js";
 
 export function startUnguardedRun(): boolean {
-  const run = prepareUnguardedRun(process.argv.slice(2), {
+  const args = process.argv.slice(2);
+  const env = process.env as Record<string, string | undefined>;
+  const stdout = (text: string) => process.stdout.write(text);
+  const stderr = (text: string) => process.stderr.write(text);
+  if (args[0] === "hook") {
+    const code = answerHookQuickly(args, { env, home: homedir(), stdout, stderr });
+    if (code === undefined) return false;
+    process.exitCode = code;
+    return true;
+  }
+  const run = prepareUnguardedRun(args, {
     cwd: process.cwd(),
-    env: process.env as Record<string, string | undefined>,
+    env,
     home: homedir(),
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
+    stdout,
+    stderr,
     isatty,
   });
   if (!run) return false;

@@ -13,6 +13,7 @@ import { guardToolCall } from "../hook/guard.js";
 import { programFiles } from "../io/program-files.js";
 import { loadPolicy } from "../policy/load.js";
 import type { CliContext } from "./context.js";
+import { takeHandedOverStdin } from "./stdin-handoff.js";
 
 export interface HookCommandOptions {
   agent: string;
@@ -110,7 +111,10 @@ function hookBudget(env: Record<string, string | undefined>): number {
 }
 
 async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
+  // The fast path may have read it already (or part of it) before handing the event over.
+  const handed = takeHandedOverStdin();
+  if (handed?.complete) return handed.bytes.toString("utf8");
+  const chunks: Buffer[] = handed ? [handed.bytes] : [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString("utf8");
 }
