@@ -1,12 +1,8 @@
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import {
-  generatedDocument,
-  mutated,
-  realisticFiles,
-  seeded,
-} from "../../../test/helpers/yaml-samples.js";
+import { seeded } from "../../../test/helpers/random.js";
+import { generatedDocument, mutated, realisticFiles } from "../../../test/helpers/yaml-samples.js";
 import { parseBlockYaml } from "./block-yaml.js";
 
 /** What the resolvers fall back to (problem.ts), warnings about tags silenced. */
