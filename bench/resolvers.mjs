@@ -4,7 +4,7 @@
  * process each time (what one CLI invocation pays), after dist/resolvers.cjs is loaded:
  *   - first: the first reading (files read from disk, YAML/JSON parsed, cold JIT);
  *   - alloc: what that first reading allocated in V8's young generation (the file's text
- *     included), the garbage that brings on a scavenge;
+ *     included), garbage that can bring on a scavenge;
  *   - warm: the median of later readings (same process, fresh file cache each time);
  *   - files: how many times the reading opened a file (each must be read once);
  * and, apart, what loading dist/resolvers.cjs costs (the yaml package included).
@@ -224,9 +224,7 @@ export function renderResolvers(r, f, row) {
   lines.push(
     "   and the bench's own garbage collected; alloc: what it allocated in V8's young generation (the",
   );
-  lines.push(
-    "   file's text included), the garbage that brings on a 2-3 ms scavenge in a real run;",
-  );
+  lines.push("   file's text included), garbage that can bring on a 2-3 ms scavenge in a run;");
   lines.push(
     "   bundle load: loading dist/resolvers.cjs, paid once by a run whose rule reads a target (the yaml",
   );
