@@ -36,9 +36,17 @@ function valueAt(
     const next = argv[i + 1];
     return next === undefined ? undefined : { text: next, words: 2 };
   }
-  if (word.startsWith(`${name}=`)) return { text: word.slice(name.length + 1), words: 1 };
+  if (word.charCodeAt(name.length) === 61 && word.startsWith(name)) {
+    return { text: word.slice(name.length + 1), words: 1 };
+  }
   // `-t=prod` was read just above, as Go-style parsers (pflag, cobra) read it.
-  if (/^-[^-]$/.test(name) && word.startsWith(name) && word.length > 2) {
+  if (
+    name.length === 2 &&
+    name[0] === "-" &&
+    name[1] !== "-" &&
+    word.startsWith(name) &&
+    word.length > 2
+  ) {
     return { text: word.slice(2), words: 1 };
   }
   return undefined;

@@ -23,7 +23,7 @@ function simpleEqual(a: unknown, b: unknown): boolean | undefined {
   }
   if (ta === "number" && tb === "number") {
     // NaN and the infinities write as null, so they equal each other and null.
-    return Number.isFinite(a) || Number.isFinite(b) ? false : true;
+    return !(Number.isFinite(a) || Number.isFinite(b));
   }
   if (a === null || b === null || ta !== "object" || tb !== "object") return undefined;
   if (Array.isArray(a)) {
@@ -35,13 +35,17 @@ function simpleEqual(a: unknown, b: unknown): boolean | undefined {
     return true;
   }
   if (!isPlainObject(a) || !isPlainObject(b)) return undefined;
-  const keysA = definedKeys(a);
-  const keysB = definedKeys(b);
-  if (keysA === undefined || keysB === undefined) return undefined;
-  if (keysA.length !== keysB.length) return false;
-  for (const key of keysA) {
+  // Counted, not listed: two arrays of keys per entry were most of a large diff's garbage.
+  const countA = definedKeyCount(a);
+  const countB = definedKeyCount(b);
+  if (countA === -1 || countB === -1) return undefined;
+  if (countA !== countB) return false;
+  for (const key in a) {
+    if (!Object.hasOwn(a, key)) continue;
+    const value = a[key];
+    if (value === undefined) continue;
     if (!Object.hasOwn(b, key)) return false;
-    const same = simpleEqual(a[key], b[key]);
+    const same = simpleEqual(value, b[key]);
     if (same !== true) return same;
   }
   return true;
@@ -62,15 +66,15 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   );
 }
 
-/** The keys JSON would write (not undefined, functions or symbols); undefined if any is odd. */
-function definedKeys(object: Record<string, unknown>): string[] | undefined {
-  const keys: string[] = [];
+/** How many keys JSON would write (not undefined, functions or symbols); -1 if any is odd. */
+function definedKeyCount(object: Record<string, unknown>): number {
+  let count = 0;
   for (const key in object) {
     if (!Object.hasOwn(object, key)) continue;
     const value = object[key];
     if (value === undefined) continue;
-    if (typeof value === "function" || typeof value === "symbol") return undefined;
-    keys.push(key);
+    if (typeof value === "function" || typeof value === "symbol") return -1;
+    count++;
   }
-  return keys;
+  return count;
 }

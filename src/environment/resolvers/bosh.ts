@@ -46,10 +46,15 @@ function readDirector(input: ResolverInput, value: string, source: string): Targ
     const doc = asRecord(parseYamlFile(text, path, input.home), name);
     const list = doc.environments ?? [];
     if (!Array.isArray(list)) throw new ConfigProblem(`${name}: environments is not a list`);
-    for (const [i, item] of list.entries()) {
-      const env = asRecord(item, `${name}: environments[${i}]`);
-      const alias = asString(env.alias, `${name}: environments[${i}].alias`);
-      const envUrl = asString(env.url, `${name}: environments[${i}].url`);
+    // Messages are made only for an entry that is wrong: the loop builds no text.
+    let i = 0;
+    const entryName = () => `${name}: environments[${i}]`;
+    const aliasName = () => `${entryName()}.alias`;
+    const urlName = () => `${entryName()}.url`;
+    for (; i < list.length; i++) {
+      const env = asRecord(list[i], entryName);
+      const alias = asString(env.alias, aliasName);
+      const envUrl = asString(env.url, urlName);
       if (alias === value || envUrl === value) {
         if (envUrl === undefined)
           throw new ConfigProblem(`${name}: environment '${value}' has no url`);

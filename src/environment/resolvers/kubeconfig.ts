@@ -79,12 +79,16 @@ function mergeNamed(
 ): void {
   if (list === undefined || list === null) return;
   if (!Array.isArray(list)) throw new ConfigProblem(`${name}: ${field}s is not a list`);
-  for (const [i, item] of list.entries()) {
-    const entry = asRecord(item, `${name}: ${field}s[${i}]`);
-    const key = asString(entry.name, `${name}: ${field}s[${i}].name`);
-    if (key === undefined) throw new ConfigProblem(`${name}: ${field}s[${i}] has no name`);
-    if (!into.has(key)) {
-      into.set(key, { fields: asRecord(entry[field], `${name}: ${field} ${key}`), file: path });
-    }
+  // Messages are made only for an entry that is wrong: the loop builds no text.
+  let i = 0;
+  let key: string | undefined;
+  const entryName = () => `${name}: ${field}s[${i}]`;
+  const nameName = () => `${entryName()}.name`;
+  const fieldsName = () => `${name}: ${field} ${key}`;
+  for (; i < list.length; i++) {
+    const entry = asRecord(list[i], entryName);
+    key = asString(entry.name, nameName);
+    if (key === undefined) throw new ConfigProblem(`${entryName()} has no name`);
+    if (!into.has(key)) into.set(key, { fields: asRecord(entry[field], fieldsName), file: path });
   }
 }

@@ -68,19 +68,29 @@ export function parseJsonFile(text: string, path: string, home: string): unknown
   }
 }
 
+/**
+ * What a field is called in a message: text, or a function that makes it, for fields read in
+ * a loop over a file's entries, where building every name would cost more than the reading.
+ */
+export type FieldName = string | (() => string);
+
 /** A plain object, or a problem naming what was expected. */
-export function asRecord(value: unknown, what: string): Record<string, unknown> {
+export function asRecord(value: unknown, what: FieldName): Record<string, unknown> {
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new ConfigProblem(`${what} is not a map`);
+    throw new ConfigProblem(`${nameOf(what)} is not a map`);
   }
   return value as Record<string, unknown>;
 }
 
 /** A string field, or undefined; anything else is a problem. */
-export function asString(value: unknown, what: string): string | undefined {
+export function asString(value: unknown, what: FieldName): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value === "string") return value;
   if (typeof value === "number" || typeof value === "boolean") return String(value);
-  throw new ConfigProblem(`${what} is not text`);
+  throw new ConfigProblem(`${nameOf(what)} is not text`);
+}
+
+function nameOf(what: FieldName): string {
+  return typeof what === "string" ? what : what();
 }

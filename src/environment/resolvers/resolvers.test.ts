@@ -117,6 +117,24 @@ describe("kubectl", () => {
     ).toMatch(/sets no current-context/);
   });
 
+  it("names the entry that is wrong", () => {
+    const problem = (text: string) =>
+      read("kubectl", ["kubectl", "delete"], { [`${HOME}/.kube/config`]: text }).problem;
+    const ok = "- name: p\n  cluster:\n    server: https://x";
+    expect(problem(`clusters:\n${ok}\n- name:\n    a: b\n`)).toBe(
+      "~/.kube/config: clusters[1].name is not text",
+    );
+    expect(problem(`clusters:\n${ok}\n- just text\n`)).toBe(
+      "~/.kube/config: clusters[1] is not a map",
+    );
+    expect(problem(`clusters:\n${ok}\n- cluster: {}\n`)).toBe(
+      "~/.kube/config: clusters[1] has no name",
+    );
+    expect(problem("contexts:\n- name: c\n  context: text\n")).toBe(
+      "~/.kube/config: context c is not a map",
+    );
+  });
+
   it("helm reads --kube-context and HELM_NAMESPACE", () => {
     const r = read(
       "helm",
@@ -229,6 +247,10 @@ describe("bosh", () => {
     });
     expect(broken.problem).toMatch(/^~\/\.bosh\/config line \d+: not valid YAML/);
     expect(broken.alias?.value).toBe("lite");
+    const wrongUrl = read("bosh", ["bosh", "-e", "lite"], {
+      [`${HOME}/.bosh/config`]: "environments:\n- alias: a\n  url: https://a\n- url: [1]\n",
+    });
+    expect(wrongUrl.problem).toBe("~/.bosh/config: environments[1].url is not text");
   });
 });
 
@@ -340,5 +362,23 @@ describe("postgres (libpq)", () => {
         { PGSERVICE: "a" },
       ).problem,
     ).toBe('~/.pg_service.conf line 2: syntax error (no "=")');
+    const windows = "# ops\r\n\r\n[a]\r\nhost=h\r\n[b\r\n";
+    expect(
+      read(
+        "postgres",
+        ["dropdb", "x"],
+        { [`${HOME}/.pg_service.conf`]: windows },
+        { PGSERVICE: "b" },
+      ).problem,
+    ).toBe('~/.pg_service.conf line 5: a section name needs a closing "]"');
+  });
+
+  it("reads CRLF service files and stops at the next section", () => {
+    const text = "[a]\r\nhost = pg-a \r\nport=1\r\n[b]\r\nhost=pg-b\r\n[c]\r\nno equals sign\r\n";
+    const files = { [`${HOME}/.pg_service.conf`]: text };
+    expect(read("postgres", ["dropdb", "x"], files, { PGSERVICE: "a" }).where).toBe(
+      "host pg-a, port 1, service a",
+    );
+    expect(read("postgres", ["dropdb", "x"], files, { PGSERVICE: "b" }).truth.host).toBe("pg-b");
   });
 });
