@@ -1,40 +1,56 @@
 /**
  * A cache of compiled policies, keyed by the SHA-256 of the policy files' contents and of the
  * preflight build. Parsing YAML and validating the schema costs ~100 ms of module loading;
- * reading the compiled JSON costs well under 1 ms, which is what keeps a command that no rule
- * matches close to the cost of starting Node. Any change to a policy file changes the key, so
- * a stale entry is never used.
+ * reading a compiled entry costs well under a millisecond for the bundled policy and a few
+ * for 100,000 rules, because an entry is read in parts (entry-layout.ts): the header and
+ * the policy's other sections at once, the rules a command's program names when evaluated.
+ * Any change to a policy file changes the key, so a stale entry is never used.
  *
  * Each entry is sealed with an HMAC under a per-user key kept in the state folder, not in the
  * cache folder: CI systems restore ~/.cache between jobs, and an entry planted or edited there
- * (`production: deny` → `allow`) must not be believed. The cache is best effort: without a
- * usable key or folder preflight only gets slower.
+ * (`production: deny` → `allow`) must not be believed. The seal covers the whole body, so an
+ * entry is read whole once to check it; after that the stat index (stat-index.ts) vouches for
+ * it. The cache is best effort: without a usable key or folder preflight only gets slower.
  */
 import type * as NodeCrypto from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { builtin } from "../util/builtin.js";
 import { equalInConstantTime, hmacHex, sha256Hex } from "../util/digest.js";
+import { ENTRY_FORMAT } from "./entry-layout.js";
+import { bufferSource, decodeEntry, type EntrySource, fileSource } from "./entry-read.js";
+import { encodeEntry } from "./entry-write.js";
+import { type FileStamp, sameStamp } from "./stat-index.js";
 import type { Policy } from "./types.js";
 
 export { cacheDirectory } from "../util/dirs.js";
 
-// Which build compiled an entry. The build defines PREFLIGHT_BUILD_ID, the same in every
-// bundle (the fast path and the full CLI must find each other's entries); run from source,
-// this module's mtime tells edits apart.
+// Which build compiled an entry, and in which layout. The build defines PREFLIGHT_BUILD_ID,
+// the same in every bundle (the fast path and the full CLI must find each other's entries);
+// run from source, this module's mtime tells edits apart.
 declare const PREFLIGHT_BUILD_ID: string | undefined;
-export const BUILD_STAMP = (() => {
+export const BUILD_STAMP = `${(() => {
   if (typeof PREFLIGHT_BUILD_ID === "string") return PREFLIGHT_BUILD_ID;
   try {
     return String(statSync(fileURLToPath(import.meta.url)).mtimeMs);
   } catch {
     return "unknown";
   }
-})();
+})()} entry-format-${ENTRY_FORMAT}`;
 
-export function cacheKey(files: readonly string[], sha256: string): string {
-  return sha256Hex(`${BUILD_STAMP}\n${files.join("\n")}\n${sha256}`);
+export function cacheKey(files: readonly string[], sha256: string, build = BUILD_STAMP): string {
+  return sha256Hex(`${build}\n${files.join("\n")}\n${sha256}`);
 }
 
 /** The key that seals cache entries, created on first use; undefined when it cannot be had. */
@@ -65,25 +81,29 @@ function usableKey(key: Buffer): Buffer | undefined {
 
 const KEY_BYTES = 32;
 
-function seal(sealKey: Buffer, json: string): string {
-  return hmacHex(sealKey, json);
+function seal(sealKey: Buffer, body: Uint8Array): string {
+  return hmacHex(sealKey, body);
 }
 
+/** The seal line: 64 hex digits and a newline. */
+const SEAL_BYTES = 65;
+/** An entry up to this size is read whole; a larger one in parts, as needed. */
+const READ_WHOLE = 1024 * 1024;
+
 export function cacheEntryFile(dir: string, key: string): string {
-  return join(dir, `policy-${key}.json`);
+  return join(dir, `policy-${key}.compiled`);
 }
 
 /**
  * A cache entry's policy without checking its seal: only for an entry the stat index says was
- * checked and has not changed since (stat-index.ts). Undefined when it cannot be read.
+ * checked, and only if the file opened still stats as recorded. Undefined when it cannot be read.
  */
-export function readVerifiedEntry(file: string): Policy | undefined {
-  try {
-    const text = readFileSync(file, "utf8");
-    return JSON.parse(text.slice(text.indexOf("\n") + 1)) as Policy;
-  } catch {
-    return undefined;
-  }
+export function readVerifiedEntry(recorded: FileStamp, sha256: string): Policy | undefined {
+  return readEntry(
+    recorded.path,
+    ({ stats }) => sameStamp(recorded, { path: recorded.path, ...stats }),
+    sha256,
+  );
 }
 
 /** The cached policy for these contents, or undefined (a miss, or an entry not sealed by us). */
@@ -93,17 +113,109 @@ export function readCachedPolicy(
   sha256: string,
   sealKey: Buffer,
 ): Policy | undefined {
+  return readEntry(
+    cacheEntryFile(dir, key),
+    ({ fd, line, source }) =>
+      line[64] === 10 &&
+      equalInConstantTime(line.toString("latin1", 0, 64), sealOf(fd, source, sealKey)),
+    sha256,
+  );
+}
+
+interface OpenedEntry {
+  fd: number;
+  stats: Omit<FileStamp, "path">;
+  /** The seal line. */
+  line: Buffer;
+  /** The body after it. */
+  source: EntrySource;
+}
+
+/**
+ * The policy in an entry that `accept` vouches for and that was compiled from contents with
+ * this hash. A large entry's policy keeps the file open and reads it as needed; any failure
+ * is a miss.
+ */
+function readEntry(
+  file: string,
+  accept: (entry: OpenedEntry) => boolean,
+  sha256: string,
+): Policy | undefined {
+  let fd: number;
   try {
-    const text = readFileSync(cacheEntryFile(dir, key), "utf8");
-    const newline = text.indexOf("\n");
-    const json = text.slice(newline + 1);
-    if (newline !== 64 || !equalInConstantTime(text.slice(0, newline), seal(sealKey, json))) {
-      return undefined;
-    }
-    const policy = JSON.parse(json) as Policy;
-    return policy.sha256 === sha256 ? policy : undefined;
+    fd = openSync(file, "r");
   } catch {
     return undefined;
+  }
+  // Until sourceOf takes the descriptor over, closing it is ours to do; after, the source's.
+  let source: EntrySource | undefined;
+  let handedOver = false;
+  try {
+    const { size, mtimeMs, ctimeMs, ino } = fstatSync(fd);
+    if (size < SEAL_BYTES) return undefined;
+    const line = readBytes(fd, 0, SEAL_BYTES);
+    handedOver = true;
+    source = sourceOf(fd, size);
+    if (!accept({ fd, stats: { size, mtimeMs, ctimeMs, ino }, line, source })) return undefined;
+    const policy = decodeEntry(source, file);
+    if (policy.sha256 !== sha256) return undefined;
+    // The policy reads the rest of the file itself from now on.
+    source = undefined;
+    return policy;
+  } catch {
+    return undefined;
+  } finally {
+    if (!handedOver) closeQuietly(fd);
+    else source?.close();
+  }
+}
+
+/**
+ * The body after the seal line, owning `fd`: a small one is read whole and the file closed; a
+ * large one is a file source that reads it as needed and closes it when done.
+ */
+function sourceOf(fd: number, size: number): EntrySource {
+  if (size - SEAL_BYTES > READ_WHOLE) return fileSource(fd, SEAL_BYTES, size - SEAL_BYTES);
+  try {
+    return bufferSource(readBytes(fd, SEAL_BYTES, size - SEAL_BYTES));
+  } finally {
+    closeQuietly(fd);
+  }
+}
+
+/**
+ * The seal of a body; a large one is read from `fd` through one reused buffer, because a new
+ * 34 MB buffer costs about 100 ms in page faults.
+ */
+function sealOf(fd: number, source: EntrySource, sealKey: Buffer): string {
+  if (source.size <= READ_WHOLE) return seal(sealKey, source.read(0, source.size));
+  const hmac = builtin<typeof NodeCrypto>("node:crypto").createHmac("sha256", sealKey);
+  const chunk = Buffer.allocUnsafe(READ_WHOLE);
+  for (let at = 0; at < source.size; ) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, source.size - at), SEAL_BYTES + at);
+    if (n === 0) throw new RangeError("the file is shorter than it was");
+    hmac.update(chunk.subarray(0, n));
+    at += n;
+  }
+  return hmac.digest("hex");
+}
+
+function readBytes(fd: number, at: number, length: number): Buffer {
+  const bytes = Buffer.allocUnsafe(length);
+  let done = 0;
+  while (done < length) {
+    const n = readSync(fd, bytes, done, length - done, at + done);
+    if (n === 0) throw new RangeError("the file is shorter than it was");
+    done += n;
+  }
+  return bytes;
+}
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Nothing to release.
   }
 }
 
@@ -111,10 +223,14 @@ export function writeCachedPolicy(dir: string, key: string, policy: Policy, seal
   try {
     // Private: whoever can write here can try to change what the policy says.
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const file = join(dir, `policy-${key}.json`);
+    const file = cacheEntryFile(dir, key);
     const temp = `${file}.${process.pid}.tmp`;
-    const json = JSON.stringify(policy);
-    writeFileSync(temp, `${seal(sealKey, json)}\n${json}`, { mode: 0o600 });
+    const body = encodeEntry(policy);
+    // Written whole and renamed into place, never changed where it is: a policy reading an
+    // entry lazily through an open descriptor keeps seeing the bytes that were verified.
+    writeFileSync(temp, Buffer.concat([Buffer.from(`${seal(sealKey, body)}\n`), body]), {
+      mode: 0o600,
+    });
     renameSync(temp, file);
   } catch {
     // Best effort: the next run compiles again.

@@ -1,0 +1,286 @@
+/**
+ * Reads a compiled-policy cache entry's body (entry-layout.ts) as a Policy whose rules are
+ * parsed when first asked for: the header and the policy's other sections at once, then
+ * through its rule index (rule-index.ts) only the rules a command's program names. The first
+ * read of `policy.rules` itself parses every rule, so code that walks them (lint, explain,
+ * the policy's own tests) sees a plain array, with the same Rule objects the index gave out.
+ *
+ * The caller has verified the body (its seal, or the stat index) before this reads it, so a
+ * malformed body here is a bug or a failing disk: decodeEntry throws (the caller treats it as
+ * a cache miss), and a later read throws an Error that says which file to delete.
+ */
+import { closeSync, readSync } from "node:fs";
+import {
+  bucketOf,
+  ENTRY_FORMAT,
+  type EntryHeader,
+  type EntryLayout,
+  layoutOf,
+  OFFSET_DIGITS,
+} from "./entry-layout.js";
+import { attachRuleIndex, type GlobbedRule, type RuleIndex } from "./rule-index.js";
+import type { Policy, Rule } from "./types.js";
+
+/** Where the body's bytes come from: a buffer, or an open file read as needed. */
+export interface EntrySource {
+  readonly size: number;
+  /** Bytes [at, at + length) of the body; throws if it has fewer. */
+  read(at: number, length: number): Buffer;
+  /** Called once every part of the body has been read. */
+  close(): void;
+}
+
+/** The policy in a body; throws when the body does not have the layout it says it has. */
+export function decodeEntry(source: EntrySource, file: string): Policy {
+  const first = source.read(0, Math.min(source.size, HEADER_MAX));
+  const newline = first.indexOf(10);
+  if (newline < 0) throw malformed(file, "no header line");
+  const header = JSON.parse(first.toString("utf8", 0, newline)) as EntryHeader;
+  if (!validHeader(header)) throw malformed(file, "not a header of this build");
+  const layout = layoutOf(header, newline + 1);
+  if (layout.rulesAt > source.size) throw malformed(file, "cut short");
+  const end = offsetAt(
+    source.read(layout.ruleTableAt + header.rules * OFFSET_DIGITS, OFFSET_DIGITS),
+    0,
+  );
+  if (layout.rulesAt + end !== source.size) throw malformed(file, "not the length it says");
+  const policy = JSON.parse(source.read(layout.policyAt, header.policy).toString()) as Policy;
+  if (policy === null || typeof policy !== "object" || (policy.rules as unknown) !== header.rules) {
+    throw malformed(file, "the policy does not have the rules the header counts");
+  }
+  const rules = new EntryRules(source, layout, file, end);
+  Object.defineProperty(policy, "rules", {
+    get: () => rules.all(policy),
+    set: (value: Rule[]) => {
+      attachRuleIndex(policy, undefined);
+      Object.defineProperty(policy, "rules", { ...DATA, value });
+    },
+    enumerable: true,
+    configurable: true,
+  });
+  attachRuleIndex(policy, rules);
+  return policy;
+}
+
+/** The header line is short; a body whose first bytes hold no newline is not an entry. */
+const HEADER_MAX = 4096;
+const DATA = { writable: true, enumerable: true, configurable: true } as const;
+
+function validHeader(header: EntryHeader): boolean {
+  const counts = [
+    header?.rules,
+    header?.buckets,
+    header?.policy,
+    header?.globbed,
+    header?.programs,
+  ];
+  return (
+    header?.format === ENTRY_FORMAT &&
+    counts.every((n) => Number.isSafeInteger(n) && n >= 0) &&
+    header.buckets >= 1
+  );
+}
+
+class EntryRules implements RuleIndex {
+  private readonly slots: (Rule | undefined)[];
+  private readonly ordinals = new Map<Rule, number>();
+  private readonly programs = new Map<string, readonly number[]>();
+  private everyProgram = false;
+  private globbedRules: GlobbedRule[] | undefined;
+  private everyRule: Rule[] | undefined;
+
+  constructor(
+    private readonly source: EntrySource,
+    private readonly layout: EntryLayout,
+    private readonly file: string,
+    private readonly rulesBytes: number,
+  ) {
+    this.slots = new Array(layout.header.rules);
+  }
+
+  rule(ordinal: number): Rule {
+    const known = this.slots[ordinal];
+    if (known) return known;
+    const { header, ruleTableAt, rulesAt } = this.layout;
+    if (!(Number.isInteger(ordinal) && ordinal >= 0 && ordinal < header.rules)) {
+      throw new RangeError(`no rule ${ordinal} in a policy of ${header.rules}`);
+    }
+    const table = this.source.read(ruleTableAt + ordinal * OFFSET_DIGITS, 2 * OFFSET_DIGITS);
+    const [start, end] = this.slice(table, 0, this.rulesBytes);
+    return this.keep(ordinal, this.parse(rulesAt + start, end - start) as Rule);
+  }
+
+  literal(program: string): readonly number[] {
+    const known = this.programs.get(program);
+    if (known || this.everyProgram) return known ?? NONE;
+    const { header, bucketTableAt, programsAt } = this.layout;
+    const bucket = bucketOf(program, header.buckets);
+    const table = this.source.read(bucketTableAt + bucket * OFFSET_DIGITS, 2 * OFFSET_DIGITS);
+    const [start, end] = this.slice(table, 0, header.programs);
+    const entries = this.parse(programsAt + start, end - start) as [string, number[]][];
+    const found = entries.find((entry) => entry[0] === program)?.[1];
+    const ordinals = found ? this.ordinalsIn(found) : NONE;
+    this.programs.set(program, ordinals);
+    return ordinals;
+  }
+
+  globbed(): readonly GlobbedRule[] {
+    if (!this.globbedRules) {
+      const { globbedAt, header } = this.layout;
+      const list = this.parse(globbedAt, header.globbed) as [number, string[]][];
+      this.globbedRules = list.map(([ordinal, globs]) => {
+        this.ordinalsIn([ordinal]);
+        return { ordinal, globs };
+      });
+    }
+    return this.globbedRules;
+  }
+
+  ordinal(rule: Rule): number | undefined {
+    return this.ordinals.get(rule);
+  }
+
+  /** Every rule, parsed; then `policy.rules` is a plain array and the file is no longer read. */
+  all(policy: Policy): Rule[] {
+    if (this.everyRule) return this.everyRule;
+    const { header, ruleTableAt, rulesAt, bucketTableAt, programsAt } = this.layout;
+    const table = this.source.read(ruleTableAt, (header.rules + 1) * OFFSET_DIGITS);
+    const bytes = this.source.read(rulesAt, this.rulesBytes);
+    for (let i = 0; i < header.rules; i++) {
+      if (this.slots[i]) continue;
+      const [start, end] = this.slice(table, i * OFFSET_DIGITS, this.rulesBytes);
+      this.keep(i, this.parseBytes(bytes, start, end) as Rule);
+    }
+    const buckets = this.source.read(bucketTableAt, (header.buckets + 1) * OFFSET_DIGITS);
+    const programs = this.source.read(programsAt, header.programs);
+    for (let b = 0; b < header.buckets; b++) {
+      const [start, end] = this.slice(buckets, b * OFFSET_DIGITS, header.programs);
+      for (const [program, ordinals] of this.parseBytes(programs, start, end) as [
+        string,
+        number[],
+      ][]) {
+        this.programs.set(program, this.ordinalsIn(ordinals));
+      }
+    }
+    this.everyProgram = true;
+    this.globbed();
+    this.source.close();
+    this.everyRule = this.slots as Rule[];
+    Object.defineProperty(policy, "rules", { ...DATA, value: this.everyRule });
+    return this.everyRule;
+  }
+
+  private keep(ordinal: number, rule: Rule): Rule {
+    this.slots[ordinal] = rule;
+    this.ordinals.set(rule, ordinal);
+    return rule;
+  }
+
+  /** Two offsets from a table, checked to be a slice of a section of `limit` bytes. */
+  private slice(table: Buffer, at: number, limit: number): [number, number] {
+    const start = offsetAt(table, at);
+    const end = offsetAt(table, at + OFFSET_DIGITS);
+    if (start > end || end > limit) throw malformed(this.file, "an offset out of its section");
+    return [start, end];
+  }
+
+  private ordinalsIn(ordinals: number[]): readonly number[] {
+    const count = this.layout.header.rules;
+    if (
+      !ordinals.every(
+        (n, i) => Number.isInteger(n) && n >= 0 && n < count && (i === 0 || n > ordinals[i - 1]!),
+      )
+    ) {
+      throw malformed(this.file, "an index naming no rule");
+    }
+    return ordinals;
+  }
+
+  private parse(at: number, length: number): unknown {
+    return this.parseBytes(this.source.read(at, length), 0, length);
+  }
+
+  private parseBytes(bytes: Buffer, start: number, end: number): unknown {
+    try {
+      return JSON.parse(bytes.toString("utf8", start, end));
+    } catch (error) {
+      throw malformed(this.file, (error as Error).message);
+    }
+  }
+}
+
+const NONE: readonly number[] = Object.freeze([]);
+
+/** An offset: OFFSET_DIGITS lowercase hex digits. */
+function offsetAt(bytes: Buffer, at: number): number {
+  if (at + OFFSET_DIGITS > bytes.length) throw new RangeError("an offset past the end");
+  let value = 0;
+  for (let i = at; i < at + OFFSET_DIGITS; i++) {
+    const c = bytes[i]!;
+    const digit = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
+    if (digit < 0) throw new RangeError("an offset that is not hex");
+    value = value * 16 + digit;
+  }
+  return value;
+}
+
+function malformed(file: string, what: string): Error {
+  return new Error(
+    `the compiled-policy cache entry ${file} is damaged (${what}); delete it and run again`,
+  );
+}
+
+/** A body held in memory. */
+export function bufferSource(body: Buffer): EntrySource {
+  return {
+    size: body.length,
+    read(at, length) {
+      if (at < 0 || at + length > body.length) throw new RangeError("a read past the end");
+      return body.subarray(at, at + length);
+    },
+    close() {},
+  };
+}
+
+/**
+ * A body in an open file, from `start` for `size` bytes, read as needed: reading all 34 MB of
+ * a 100,000-rule entry into memory costs about 100 ms on a small virtual machine (page faults
+ * on the new buffer), more than the whole load may. The descriptor is closed by close(), or
+ * when the policy reading it is collected.
+ */
+export function fileSource(fd: number, start: number, size: number): EntrySource {
+  let closed = false;
+  const source: EntrySource = {
+    size,
+    read(at, length) {
+      if (closed) throw new RangeError("a read of a closed entry");
+      if (at < 0 || at + length > size) throw new RangeError("a read past the end");
+      const bytes = Buffer.allocUnsafe(length);
+      let done = 0;
+      while (done < length) {
+        const n = readSync(fd, bytes, done, length - done, start + at + done);
+        if (n === 0) throw new RangeError("the file is shorter than it was");
+        done += n;
+      }
+      return bytes;
+    },
+    close() {
+      if (closed) return;
+      closed = true;
+      unclosed.unregister(source);
+      closeQuietly(fd);
+    },
+  };
+  unclosed.register(source, fd, source);
+  return source;
+}
+
+const unclosed = new FinalizationRegistry<number>(closeQuietly);
+
+function closeQuietly(fd: number): void {
+  try {
+    closeSync(fd);
+  } catch {
+    // Already closed: nothing to release.
+  }
+}
