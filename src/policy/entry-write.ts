@@ -47,15 +47,14 @@ export function encodeEntry(policy: Policy): Buffer {
 
 /** Texts as one section of UTF-8, and the table of where each starts (and the last ends). */
 function slices(texts: readonly string[]): { table: Buffer; bytes: Buffer } {
-  const parts = texts.map((text) => Buffer.from(text));
   const offsets: string[] = [];
   let at = 0;
-  for (const part of parts) {
+  for (const text of texts) {
     offsets.push(hex(at));
-    at += part.length;
+    at += Buffer.byteLength(text);
   }
   offsets.push(hex(at));
-  return { table: Buffer.from(offsets.join("")), bytes: Buffer.concat(parts, at) };
+  return { table: Buffer.from(offsets.join("")), bytes: Buffer.from(texts.join("")) };
 }
 
 function hex(offset: number): string {
