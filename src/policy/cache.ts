@@ -123,7 +123,8 @@ export function readCachedPolicy(
 }
 
 interface OpenedEntry {
-  fd: number;
+  /** Open while a large entry is read as needed; undefined for a small one, read whole. */
+  fd: number | undefined;
   stats: Omit<FileStamp, "path">;
   /** The seal line. */
   line: Buffer;
@@ -141,45 +142,57 @@ function readEntry(
   accept: (entry: OpenedEntry) => boolean,
   sha256: string,
 ): Policy | undefined {
+  const entry = openEntry(file);
+  if (!entry) return undefined;
+  let kept = false;
+  try {
+    if (!accept(entry)) return undefined;
+    const policy = decodeEntry(entry.source, file);
+    if (policy.sha256 !== sha256) return undefined;
+    // The policy reads the rest of the file itself from now on.
+    kept = true;
+    return policy;
+  } catch {
+    return undefined;
+  } finally {
+    if (!kept) entry.source.close();
+  }
+}
+
+/**
+ * An entry's seal line and body. A small one (the bundled policy's is 27 kB) is statted and
+ * read whole, by Node's quickest read of a file (UTF-8 text, in C++), as the fast path reads
+ * it; a large one is opened, statted through its descriptor, and read as needed.
+ */
+function openEntry(file: string): OpenedEntry | undefined {
+  try {
+    const { size, mtimeMs, ctimeMs, ino } = statSync(file);
+    if (size < SEAL_BYTES) return undefined;
+    if (size <= SEAL_BYTES + READ_WHOLE) {
+      const bytes = Buffer.from(readFileSync(file, "utf8"));
+      // Replaced between the stat and the read (or not UTF-8 text): not the entry statted.
+      if (bytes.length !== size) return undefined;
+      const stats = { size, mtimeMs, ctimeMs, ino };
+      const body = bufferSource(bytes.subarray(SEAL_BYTES));
+      return { fd: undefined, stats, line: bytes.subarray(0, SEAL_BYTES), source: body };
+    }
+  } catch {
+    return undefined;
+  }
   let fd: number;
   try {
     fd = openSync(file, "r");
   } catch {
     return undefined;
   }
-  // Until sourceOf takes the descriptor over, closing it is ours to do; after, the source's.
-  let source: EntrySource | undefined;
-  let handedOver = false;
   try {
     const { size, mtimeMs, ctimeMs, ino } = fstatSync(fd);
-    if (size < SEAL_BYTES) return undefined;
     const line = readBytes(fd, 0, SEAL_BYTES);
-    handedOver = true;
-    source = sourceOf(fd, size);
-    if (!accept({ fd, stats: { size, mtimeMs, ctimeMs, ino }, line, source })) return undefined;
-    const policy = decodeEntry(source, file);
-    if (policy.sha256 !== sha256) return undefined;
-    // The policy reads the rest of the file itself from now on.
-    source = undefined;
-    return policy;
+    const source = fileSource(fd, SEAL_BYTES, size - SEAL_BYTES);
+    return { fd, stats: { size, mtimeMs, ctimeMs, ino }, line, source };
   } catch {
-    return undefined;
-  } finally {
-    if (!handedOver) closeQuietly(fd);
-    else source?.close();
-  }
-}
-
-/**
- * The body after the seal line, owning `fd`: a small one is read whole and the file closed; a
- * large one is a file source that reads it as needed and closes it when done.
- */
-function sourceOf(fd: number, size: number): EntrySource {
-  if (size - SEAL_BYTES > READ_WHOLE) return fileSource(fd, SEAL_BYTES, size - SEAL_BYTES);
-  try {
-    return bufferSource(readBytes(fd, SEAL_BYTES, size - SEAL_BYTES));
-  } finally {
     closeQuietly(fd);
+    return undefined;
   }
 }
 
@@ -187,8 +200,8 @@ function sourceOf(fd: number, size: number): EntrySource {
  * The seal of a body; a large one is read from `fd` through one reused buffer, because a new
  * 34 MB buffer costs about 100 ms in page faults.
  */
-function sealOf(fd: number, source: EntrySource, sealKey: Buffer): string {
-  if (source.size <= READ_WHOLE) return seal(sealKey, source.read(0, source.size));
+function sealOf(fd: number | undefined, source: EntrySource, sealKey: Buffer): string {
+  if (fd === undefined) return seal(sealKey, source.read(0, source.size));
   const hmac = builtin<typeof NodeCrypto>("node:crypto").createHmac("sha256", sealKey);
   const chunk = Buffer.allocUnsafe(READ_WHOLE);
   for (let at = 0; at < source.size; ) {

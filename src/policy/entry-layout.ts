@@ -4,9 +4,10 @@
  * read with less, but not one JSON document: parsing 34 MB of JSON for a 100,000-rule policy
  * costs a second, and a command needs a few dozen of its rules. In order:
  *
- *   header     one line of JSON: {format, rules: N, buckets: B, policy, globbed, programs},
- *              the last three the byte lengths of the sections below
- *   policy     the policy as JSON with `rules` replaced by N
+ *   header     one line of JSON: {format, rules: N, buckets: B, policy, tests, globbed,
+ *              programs}, the last four the byte lengths of the sections below
+ *   policy     the policy as JSON with `rules` replaced by N and `tests` by their number
+ *   tests      the policy's own test cases as JSON: only `policy test` reads them
  *   globbed    JSON [[ordinal, [globs]], ...]: the rules with a glob among their commands
  *   bucket table   B + 1 offsets into the programs section
  *   programs   B buckets, each JSON [[program, [ordinals]], ...], a program in bucket
@@ -18,7 +19,7 @@
  */
 
 /** Bumped whenever the layout changes: it is part of the cache key. */
-export const ENTRY_FORMAT = 2;
+export const ENTRY_FORMAT = 3;
 
 export const OFFSET_DIGITS = 8;
 
@@ -30,6 +31,7 @@ export interface EntryHeader {
   rules: number;
   buckets: number;
   policy: number;
+  tests: number;
   globbed: number;
   programs: number;
 }
@@ -38,6 +40,7 @@ export interface EntryHeader {
 export interface EntryLayout {
   header: EntryHeader;
   policyAt: number;
+  testsAt: number;
   globbedAt: number;
   bucketTableAt: number;
   programsAt: number;
@@ -47,12 +50,13 @@ export interface EntryLayout {
 
 export function layoutOf(header: EntryHeader, headerBytes: number): EntryLayout {
   const policyAt = headerBytes;
-  const globbedAt = policyAt + header.policy;
+  const testsAt = policyAt + header.policy;
+  const globbedAt = testsAt + header.tests;
   const bucketTableAt = globbedAt + header.globbed;
   const programsAt = bucketTableAt + (header.buckets + 1) * OFFSET_DIGITS;
   const ruleTableAt = programsAt + header.programs;
   const rulesAt = ruleTableAt + (header.rules + 1) * OFFSET_DIGITS;
-  return { header, policyAt, globbedAt, bucketTableAt, programsAt, ruleTableAt, rulesAt };
+  return { header, policyAt, testsAt, globbedAt, bucketTableAt, programsAt, ruleTableAt, rulesAt };
 }
 
 /** FNV-1a over the name's UTF-16 code units: which bucket holds a program. */

@@ -48,6 +48,14 @@ export function decodeEntry(source: EntrySource, file: string): Policy {
   if (policy === null || typeof policy !== "object" || (policy.rules as unknown) !== header.rules) {
     throw malformed(file, "the policy does not have the rules the header counts");
   }
+  const testCount = policy.tests as unknown;
+  lazily(policy, "tests", () => {
+    const tests = JSON.parse(source.read(layout.testsAt, header.tests).toString());
+    if (!Array.isArray(tests) || tests.length !== testCount) {
+      throw malformed(file, "the policy does not have the tests it counts");
+    }
+    return tests;
+  });
   const rules = new EntryRules(source, layout, file, end);
   Object.defineProperty(policy, "rules", {
     get: () => rules.all(policy),
@@ -66,11 +74,26 @@ export function decodeEntry(source: EntrySource, file: string): Policy {
 const HEADER_MAX = 4096;
 const DATA = { writable: true, enumerable: true, configurable: true } as const;
 
+/** A property computed on first read, then a plain one, where the key already is. */
+function lazily<K extends keyof Policy>(policy: Policy, key: K, compute: () => Policy[K]): void {
+  Object.defineProperty(policy, key, {
+    get: () => {
+      const value = compute();
+      Object.defineProperty(policy, key, { ...DATA, value });
+      return value;
+    },
+    set: (value: Policy[K]) => Object.defineProperty(policy, key, { ...DATA, value }),
+    enumerable: true,
+    configurable: true,
+  });
+}
+
 function validHeader(header: EntryHeader): boolean {
   const counts = [
     header?.rules,
     header?.buckets,
     header?.policy,
+    header?.tests,
     header?.globbed,
     header?.programs,
   ];
@@ -164,6 +187,7 @@ class EntryRules implements RuleIndex {
     }
     this.everyProgram = true;
     this.globbed();
+    void policy.tests;
     this.source.close();
     this.everyRule = this.slots as Rule[];
     Object.defineProperty(policy, "rules", { ...DATA, value: this.everyRule });

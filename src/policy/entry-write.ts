@@ -15,7 +15,10 @@ import type { Policy } from "./types.js";
 export function encodeEntry(policy: Policy): Buffer {
   const { rules } = policy;
   const { byProgram, globbed } = programsOf(rules);
-  const policyJson = Buffer.from(JSON.stringify({ ...policy, rules: rules.length }));
+  const policyJson = Buffer.from(
+    JSON.stringify({ ...policy, rules: rules.length, tests: policy.tests.length }),
+  );
+  const testsJson = Buffer.from(JSON.stringify(policy.tests));
   const globbedJson = Buffer.from(JSON.stringify(globbed.map((g) => [g.ordinal, g.globs])));
 
   const bucketCount = Math.max(1, Math.ceil(byProgram.size / PROGRAMS_PER_BUCKET));
@@ -31,12 +34,14 @@ export function encodeEntry(policy: Policy): Buffer {
     rules: rules.length,
     buckets: bucketCount,
     policy: policyJson.length,
+    tests: testsJson.length,
     globbed: globbedJson.length,
     programs: programs.bytes.length,
   };
   return Buffer.concat([
     Buffer.from(`${JSON.stringify(header)}\n`),
     policyJson,
+    testsJson,
     globbedJson,
     programs.table,
     programs.bytes,

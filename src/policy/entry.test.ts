@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { environment, extractor, policy, rule } from "../../test/helpers/policy-factory.js";
 import { evaluateCommand } from "../run/evaluate.js";
+import { ENTRY_FORMAT } from "./entry-layout.js";
 import { bufferSource, decodeEntry, type EntrySource, fileSource } from "./entry-read.js";
 import { encodeEntry } from "./entry-write.js";
 import { candidateRules, isRuleProgram, matchRules } from "./match.js";
@@ -71,6 +72,28 @@ describe("a compiled-policy entry", () => {
     const back = decoded(original);
     expect(JSON.stringify(back)).toBe(JSON.stringify(original));
     expect(back).toEqual(original);
+  });
+
+  it("reads the policy's own test cases only when asked, after its rules or before", () => {
+    const original = samplePolicy();
+    original.tests = [
+      {
+        name: "t",
+        command: ["tool5", "delete-x"],
+        vars: {},
+        expect: { decision: "deny" },
+        source: original.rules[0]!.source,
+      },
+    ];
+    const body = encodeEntry(original);
+    const source = counting(body);
+    const back = decodeEntry(source, "entry");
+    expect(Object.getOwnPropertyDescriptor(back, "tests")?.get).toBeDefined();
+    expect(back.tests).toEqual(original.tests);
+    expect(Object.getOwnPropertyDescriptor(back, "tests")?.value).toBe(back.tests);
+    const other = decoded(original);
+    expect(other.rules).toHaveLength(original.rules.length);
+    expect(other.tests).toEqual(original.tests);
   });
 
   it("reads back an empty policy", () => {
@@ -173,6 +196,7 @@ describe("a compiled-policy entry", () => {
       // Every part read: the file was closed, and the policy no longer needs it.
       expect(closed).toBe(true);
       expect(() => inner.read(0, 1)).toThrow();
+      expect(back.tests).toEqual(original.tests);
       expect(candidateRules(back, "tool11").map((r) => r.id)).toEqual(
         candidateRules(original, "tool11").map((r) => r.id),
       );
@@ -188,7 +212,7 @@ describe("a compiled-policy entry", () => {
     ["empty", () => Buffer.alloc(0)],
     [
       "of another layout",
-      (body) => Buffer.from(body.toString().replace('{"format":2,', '{"format":1,')),
+      (body) => Buffer.from(body.toString().replace(`{"format":${ENTRY_FORMAT},`, '{"format":1,')),
     ],
     ["plain JSON (the old layout)", () => Buffer.from(JSON.stringify(samplePolicy()))],
   ])("is refused when %s", (_, damage) => {
