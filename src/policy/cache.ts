@@ -14,7 +14,6 @@
  */
 import type * as NodeCrypto from "node:crypto";
 import {
-  closeSync,
   fstatSync,
   mkdirSync,
   openSync,
@@ -29,7 +28,14 @@ import { fileURLToPath } from "node:url";
 import { builtin } from "../util/builtin.js";
 import { equalInConstantTime, hmacHex, sha256Hex } from "../util/digest.js";
 import { ENTRY_FORMAT } from "./entry-layout.js";
-import { bufferSource, decodeEntry, type EntrySource, fileSource } from "./entry-read.js";
+import { decodeEntry } from "./entry-read.js";
+import {
+  bufferSource,
+  closeQuietly,
+  type EntrySource,
+  fileSource,
+  readBytes,
+} from "./entry-source.js";
 import { encodeEntry } from "./entry-write.js";
 import { type FileStamp, sameStamp } from "./stat-index.js";
 import type { Policy } from "./types.js";
@@ -211,25 +217,6 @@ function sealOf(fd: number | undefined, source: EntrySource, sealKey: Buffer): s
     at += n;
   }
   return hmac.digest("hex");
-}
-
-function readBytes(fd: number, at: number, length: number): Buffer {
-  const bytes = Buffer.allocUnsafe(length);
-  let done = 0;
-  while (done < length) {
-    const n = readSync(fd, bytes, done, length - done, at + done);
-    if (n === 0) throw new RangeError("the file is shorter than it was");
-    done += n;
-  }
-  return bytes;
-}
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Nothing to release.
-  }
 }
 
 export function writeCachedPolicy(dir: string, key: string, policy: Policy, sealKey: Buffer): void {

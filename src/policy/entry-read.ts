@@ -9,7 +9,6 @@
  * malformed body here is a bug or a failing disk: decodeEntry throws (the caller treats it as
  * a cache miss), and a later read throws an Error that says which file to delete.
  */
-import { closeSync, readSync } from "node:fs";
 import {
   bucketOf,
   ENTRY_FORMAT,
@@ -18,17 +17,9 @@ import {
   layoutOf,
   OFFSET_DIGITS,
 } from "./entry-layout.js";
+import type { EntrySource } from "./entry-source.js";
 import { attachRuleIndex, type GlobbedRule, type RuleIndex } from "./rule-index.js";
 import type { Policy, Rule } from "./types.js";
-
-/** Where the body's bytes come from: a buffer, or an open file read as needed. */
-export interface EntrySource {
-  readonly size: number;
-  /** Bytes [at, at + length) of the body; throws if it has fewer. */
-  read(at: number, length: number): Buffer;
-  /** Called once every part of the body has been read. */
-  close(): void;
-}
 
 /** The policy in a body; throws when the body does not have the layout it says it has. */
 export function decodeEntry(source: EntrySource, file: string): Policy {
@@ -50,7 +41,12 @@ export function decodeEntry(source: EntrySource, file: string): Policy {
   }
   const testCount = policy.tests as unknown;
   lazily(policy, "tests", () => {
-    const tests = JSON.parse(source.read(layout.testsAt, header.tests).toString());
+    let tests: unknown;
+    try {
+      tests = JSON.parse(source.read(layout.testsAt, header.tests).toString());
+    } catch (error) {
+      throw malformed(file, (error as Error).message);
+    }
     if (!Array.isArray(tests) || tests.length !== testCount) {
       throw malformed(file, "the policy does not have the tests it counts");
     }
@@ -252,59 +248,4 @@ function malformed(file: string, what: string): Error {
   return new Error(
     `the compiled-policy cache entry ${file} is damaged (${what}); delete it and run again`,
   );
-}
-
-/** A body held in memory. */
-export function bufferSource(body: Buffer): EntrySource {
-  return {
-    size: body.length,
-    read(at, length) {
-      if (at < 0 || at + length > body.length) throw new RangeError("a read past the end");
-      return body.subarray(at, at + length);
-    },
-    close() {},
-  };
-}
-
-/**
- * A body in an open file, from `start` for `size` bytes, read as needed: reading all 34 MB of
- * a 100,000-rule entry into memory costs about 100 ms on a small virtual machine (page faults
- * on the new buffer), more than the whole load may. The descriptor is closed by close(), or
- * when the policy reading it is collected.
- */
-export function fileSource(fd: number, start: number, size: number): EntrySource {
-  let closed = false;
-  const source: EntrySource = {
-    size,
-    read(at, length) {
-      if (closed) throw new RangeError("a read of a closed entry");
-      if (at < 0 || at + length > size) throw new RangeError("a read past the end");
-      const bytes = Buffer.allocUnsafe(length);
-      let done = 0;
-      while (done < length) {
-        const n = readSync(fd, bytes, done, length - done, start + at + done);
-        if (n === 0) throw new RangeError("the file is shorter than it was");
-        done += n;
-      }
-      return bytes;
-    },
-    close() {
-      if (closed) return;
-      closed = true;
-      unclosed.unregister(source);
-      closeQuietly(fd);
-    },
-  };
-  unclosed.register(source, fd, source);
-  return source;
-}
-
-const unclosed = new FinalizationRegistry<number>(closeQuietly);
-
-function closeQuietly(fd: number): void {
-  try {
-    closeSync(fd);
-  } catch {
-    // Already closed: nothing to release.
-  }
 }
