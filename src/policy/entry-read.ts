@@ -2,8 +2,9 @@
  * Reads a compiled-policy cache entry's body (entry-layout.ts) as a Policy whose rules are
  * parsed when first asked for: the header and the policy's other sections at once, then
  * through its rule index (rule-index.ts) only the rules a command's program names. The first
- * read of `policy.rules` itself parses every rule, so code that walks them (lint, explain,
- * the policy's own tests) sees a plain array, with the same Rule objects the index gave out.
+ * read of `policy.rules` itself parses every rule, so code that walks them (lint, explain)
+ * sees a plain array, with the same Rule objects the index gave out; `policy.tests` is parsed
+ * on its first read too.
  *
  * The caller has verified the body (its seal, or the stat index) before this reads it, so a
  * malformed body here is a bug or a failing disk: decodeEntry throws (the caller treats it as
@@ -104,9 +105,7 @@ class EntryRules implements RuleIndex {
   private readonly slots: (Rule | undefined)[];
   private readonly ordinals = new Map<Rule, number>();
   private readonly programs = new Map<string, readonly number[]>();
-  private everyProgram = false;
   private globbedRules: GlobbedRule[] | undefined;
-  private everyRule: Rule[] | undefined;
 
   constructor(
     private readonly source: EntrySource,
@@ -131,7 +130,7 @@ class EntryRules implements RuleIndex {
 
   literal(program: string): readonly number[] {
     const known = this.programs.get(program);
-    if (known || this.everyProgram) return known ?? NONE;
+    if (known) return known;
     const { header, bucketTableAt, programsAt } = this.layout;
     const bucket = bucketOf(program, header.buckets);
     const table = this.source.read(bucketTableAt + bucket * OFFSET_DIGITS, 2 * OFFSET_DIGITS);
@@ -159,35 +158,11 @@ class EntryRules implements RuleIndex {
     return this.ordinals.get(rule);
   }
 
-  /** Every rule, parsed; then `policy.rules` is a plain array and the file is no longer read. */
+  /** Every rule, parsed; from then on `policy.rules` is a plain array of them. */
   all(policy: Policy): Rule[] {
-    if (this.everyRule) return this.everyRule;
-    const { header, ruleTableAt, rulesAt, bucketTableAt, programsAt } = this.layout;
-    const table = this.source.read(ruleTableAt, (header.rules + 1) * OFFSET_DIGITS);
-    const bytes = this.source.read(rulesAt, this.rulesBytes);
-    for (let i = 0; i < header.rules; i++) {
-      if (this.slots[i]) continue;
-      const [start, end] = this.slice(table, i * OFFSET_DIGITS, this.rulesBytes);
-      this.keep(i, this.parseBytes(bytes, start, end) as Rule);
-    }
-    const buckets = this.source.read(bucketTableAt, (header.buckets + 1) * OFFSET_DIGITS);
-    const programs = this.source.read(programsAt, header.programs);
-    for (let b = 0; b < header.buckets; b++) {
-      const [start, end] = this.slice(buckets, b * OFFSET_DIGITS, header.programs);
-      for (const [program, ordinals] of this.parseBytes(programs, start, end) as [
-        string,
-        number[],
-      ][]) {
-        this.programs.set(program, this.ordinalsIn(ordinals));
-      }
-    }
-    this.everyProgram = true;
-    this.globbed();
-    void policy.tests;
-    this.source.close();
-    this.everyRule = this.slots as Rule[];
-    Object.defineProperty(policy, "rules", { ...DATA, value: this.everyRule });
-    return this.everyRule;
+    const every = Array.from({ length: this.layout.header.rules }, (_, i) => this.rule(i));
+    Object.defineProperty(policy, "rules", { ...DATA, value: every });
+    return every;
   }
 
   private keep(ordinal: number, rule: Rule): Rule {
@@ -217,12 +192,8 @@ class EntryRules implements RuleIndex {
   }
 
   private parse(at: number, length: number): unknown {
-    return this.parseBytes(this.source.read(at, length), 0, length);
-  }
-
-  private parseBytes(bytes: Buffer, start: number, end: number): unknown {
     try {
-      return JSON.parse(bytes.toString("utf8", start, end));
+      return JSON.parse(this.source.read(at, length).toString());
     } catch (error) {
       throw malformed(this.file, (error as Error).message);
     }

@@ -11,7 +11,7 @@ export interface EntrySource {
   readonly size: number;
   /** Bytes [at, at + length) of the body; throws if it has fewer. */
   read(at: number, length: number): Buffer;
-  /** Called once every part of the body has been read. */
+  /** Releases the file: the entry was refused (a policy reading it lets it be collected). */
   close(): void;
 }
 
@@ -29,7 +29,7 @@ export function bufferSource(body: Buffer): EntrySource {
 
 /**
  * A body in an open file, from `start` for `size` bytes, read as needed. The descriptor is
- * closed by close(), or when the policy reading it is collected.
+ * closed by close(), or when the policy reading it is collected (or the process exits).
  */
 export function fileSource(fd: number, start: number, size: number): EntrySource {
   let closed = false;

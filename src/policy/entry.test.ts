@@ -178,25 +178,11 @@ describe("a compiled-policy entry", () => {
       const file = join(dir, "entry");
       const body = encodeEntry(original);
       writeFileSync(file, Buffer.concat([Buffer.from("x".repeat(10)), body]));
-      const inner = fileSource(openSync(file, "r"), 10, body.length);
-      let closed = false;
-      const source: EntrySource = {
-        size: inner.size,
-        read: (at, length) => inner.read(at, length),
-        close: () => {
-          closed = true;
-          inner.close();
-        },
-      };
-      const back = decodeEntry(source, file);
+      const back = decodeEntry(fileSource(openSync(file, "r"), 10, body.length), file);
       expect(candidateRules(back, "tool9").map((r) => r.id)).toEqual(
         candidateRules(original, "tool9").map((r) => r.id),
       );
-      expect(closed).toBe(false);
       expect(JSON.stringify(back.rules)).toBe(JSON.stringify(original.rules));
-      // Every part read: the file was closed, and the policy no longer needs it.
-      expect(closed).toBe(true);
-      expect(() => inner.read(0, 1)).toThrow();
       expect(back.tests).toEqual(original.tests);
       expect(candidateRules(back, "tool11").map((r) => r.id)).toEqual(
         candidateRules(original, "tool11").map((r) => r.id),
