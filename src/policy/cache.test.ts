@@ -13,8 +13,15 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { yaml } from "../../test/helpers/policy-factory.js";
 import { PolicyError } from "../errors.js";
-import { cacheDirectory, cacheKey } from "./cache.js";
+import { BUILD_STAMP, cacheDirectory, cacheKey, readVerifiedEntry } from "./cache.js";
+import { ENTRY_FORMAT } from "./entry-layout.js";
+import { decodeEntry } from "./entry-read.js";
+import { bufferSource } from "./entry-source.js";
+import { encodeEntry } from "./entry-write.js";
 import { loadPolicy } from "./load.js";
+import { matchRules } from "./match.js";
+import { statStamp } from "./stat-index.js";
+import type { Policy } from "./types.js";
 
 let root: string;
 let cacheDir: string;
@@ -47,10 +54,21 @@ function cachedFiles(): string[] {
   return existsSync(cacheDir) ? readdirSync(cacheDir) : [];
 }
 
-/** A cache entry: the seal (HMAC of the JSON under the per-user key), a newline, the JSON. */
-function readEntry(file: string) {
-  const text = readFileSync(file, "utf8");
-  return JSON.parse(text.slice(text.indexOf("\n") + 1));
+/** A cache entry: the seal (HMAC of the body under the per-user key), a newline, the body. */
+function readEntry(file: string): Policy {
+  const bytes = readFileSync(file);
+  const policy = decodeEntry(bufferSource(bytes.subarray(65)), file);
+  return JSON.parse(JSON.stringify(policy));
+}
+
+function sealKey(): Buffer {
+  return readFileSync(join(root, ".local", "state", "preflight", "cache.key"));
+}
+
+/** Writes a body as an entry, sealed with the user's key as preflight itself would. */
+function writeSealed(file: string, body: Buffer): void {
+  const seal = createHmac("sha256", sealKey()).update(body).digest("hex");
+  writeFileSync(file, Buffer.concat([Buffer.from(`${seal}\n`), body]));
 }
 
 /**
@@ -58,16 +76,13 @@ function readEntry(file: string) {
  * cache; with `reseal`, signs it again with the user's key, as preflight itself would.
  */
 function markCachedEntries(marker: string, reseal = true): void {
-  const sealKey = readFileSync(join(root, ".local", "state", "preflight", "cache.key"));
   for (const name of cachedFiles()) {
     const file = join(cacheDir, name);
     const cached = readEntry(file);
-    cached.rules[0].id = marker;
-    const json = JSON.stringify(cached);
-    const seal = reseal
-      ? createHmac("sha256", sealKey).update(json).digest("hex")
-      : readFileSync(file, "utf8").slice(0, 64);
-    writeFileSync(file, `${seal}\n${json}`);
+    cached.rules[0]!.id = marker;
+    const body = encodeEntry(cached);
+    if (reseal) writeSealed(file, body);
+    else writeFileSync(file, Buffer.concat([readFileSync(file).subarray(0, 65), body]));
   }
 }
 
@@ -76,7 +91,7 @@ describe("loadPolicy with the compiled-policy cache", () => {
     const { policy } = await load();
     const entries = cachedFiles();
     expect(entries).toHaveLength(1);
-    expect(entries[0]).toMatch(/^policy-[0-9a-f]{64}\.json$/);
+    expect(entries[0]).toMatch(/^policy-[0-9a-f]{64}\.compiled$/);
     expect(readEntry(join(cacheDir, entries[0]!))).toEqual(policy);
   });
 
@@ -172,6 +187,108 @@ describe("loadPolicy with the compiled-policy cache", () => {
   });
 });
 
+describe("damaged and foreign cache entries", () => {
+  function onlyEntry(): string {
+    const [name] = cachedFiles();
+    return join(cacheDir, name!);
+  }
+
+  /** Changes one byte of the entry at the first place `text` is found, keeping its size. */
+  function flipByte(file: string, text: string): void {
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf(text);
+    expect(at).toBeGreaterThan(65);
+    bytes[at + 1] = bytes[at + 1]! ^ 0x01;
+    writeFileSync(file, bytes);
+  }
+
+  it("recompiles an entry cut short, sealed or not", async () => {
+    await load();
+    const file = onlyEntry();
+    const whole = readFileSync(file);
+    writeFileSync(file, whole.subarray(0, whole.length - 10));
+    expect((await load()).policy.rules[0]?.id).toBe("fly-destroy");
+    expect(readFileSync(file)).toEqual(whole);
+
+    writeSealed(file, whole.subarray(65, whole.length - 10));
+    expect((await load()).policy.rules[0]?.id).toBe("fly-destroy");
+    expect(readFileSync(file)).toEqual(whole);
+  });
+
+  it("recompiles an entry with one byte changed in a rule's slice", async () => {
+    await load();
+    const file = onlyEntry();
+    const whole = readFileSync(file);
+    flipByte(file, '"destroy-pipeline"');
+    const { policy } = await load();
+    expect(policy.rules[0]?.args).toEqual(["destroy-pipeline"]);
+    expect(readFileSync(file)).toEqual(whole);
+  });
+
+  it("recompiles an entry of another layout, even sealed with the user's key", async () => {
+    await load();
+    const file = onlyEntry();
+    const whole = readFileSync(file);
+    const body = whole.subarray(65).toString();
+    writeSealed(file, Buffer.from(body.replace(`"format":${ENTRY_FORMAT},`, '"format":1,')));
+    expect((await load()).policy.rules[0]?.id).toBe("fly-destroy");
+    expect(readFileSync(file)).toEqual(whole);
+
+    // The layout before this one: the seal line, then the policy as one JSON document.
+    const cached = readEntry(file);
+    cached.rules[0]!.id = "old-layout";
+    writeSealed(file, Buffer.from(JSON.stringify(cached)));
+    expect((await load()).policy.rules[0]?.id).toBe("fly-destroy");
+  });
+
+  it("reads an entry the stat index vouches for only while the file stats as recorded", async () => {
+    const { policy } = await load();
+    const file = onlyEntry();
+    const recorded = statStamp(file);
+    expect(readVerifiedEntry(recorded, policy.sha256)?.rules[0]?.id).toBe("fly-destroy");
+    expect(readVerifiedEntry(recorded, "0".repeat(64))).toBeUndefined();
+    // Same size, one byte changed: its ctime (and so its stamp) is no longer the recorded one.
+    flipByte(file, '"destroy-pipeline"');
+    expect(readVerifiedEntry(recorded, policy.sha256)).toBeUndefined();
+  });
+
+  describe("of a policy large enough to be read from the file as needed", () => {
+    const RULES = 6_000;
+    const large = [
+      "version: 1",
+      "environments:",
+      "  production: { protected: true, match: { target: [prod] } }",
+      "rules:",
+      ...Array.from(
+        { length: RULES },
+        (_, i) =>
+          `  - { id: r${i}, match: { command: tool${i % 500}, args: [delete-${i}] }, decision: { production: deny } }`,
+      ),
+      "",
+    ].join("\n");
+
+    it("serves it from the cache, parsing the rules a command names, and refuses it damaged", async () => {
+      writeFileSync(policyFile, large);
+      const compiled = (await load()).policy;
+      const file = onlyEntry();
+      const whole = readFileSync(file);
+      expect(whole.length).toBeGreaterThan(1024 * 1024);
+
+      const cached = (await load()).policy;
+      expect(Object.getOwnPropertyDescriptor(cached, "rules")?.get).toBeDefined();
+      const argv = ["tool42", "delete-5542", "-t", "prod"];
+      expect(matchRules(cached, argv).map((r) => r.id)).toEqual(["r5542"]);
+      expect(JSON.stringify(cached)).toBe(JSON.stringify(compiled));
+
+      // The last rule's slice, far past anything a load reads: the seal still covers it.
+      flipByte(file, `"r${RULES - 1}"`);
+      const reloaded = (await load()).policy;
+      expect(reloaded.rules.at(-1)?.id).toBe(`r${RULES - 1}`);
+      expect(readFileSync(file)).toEqual(whole);
+    }, 60_000);
+  });
+});
+
 describe("cacheDirectory", () => {
   it.each<[Record<string, string>, string | undefined]>([
     [{}, "/home/ops/.cache/preflight"],
@@ -191,6 +308,12 @@ describe("cacheKey", () => {
     expect(cacheKey(["/a.yaml"], "2".repeat(64))).not.toBe(key);
     expect(cacheKey(["/b.yaml"], "1".repeat(64))).not.toBe(key);
     expect(cacheKey(["/a.yaml", "/b.yaml"], "1".repeat(64))).not.toBe(key);
+  });
+
+  it("changes with the build, and the build stamp names the entry layout", () => {
+    const key = cacheKey(["/a.yaml"], "1".repeat(64));
+    expect(cacheKey(["/a.yaml"], "1".repeat(64), "another-build")).not.toBe(key);
+    expect(BUILD_STAMP).toContain(`entry-format-${ENTRY_FORMAT}`);
   });
 });
 

@@ -48,10 +48,8 @@ export function lookUpPolicy(options: LoadPolicyOptions): PolicyLookup {
   const stateDir = stateDirectory(options.env, options.home);
   if (dir) {
     const verified = verifiedEntry(stateDir, BUILD_STAMP, source.files);
-    const policy = verified && readVerifiedEntry(verified.entryFile);
-    if (verified && policy?.sha256 === verified.sha256) {
-      return { source, sha256: verified.sha256, cached: policy };
-    }
+    const policy = verified && readVerifiedEntry(verified.entry, verified.sha256);
+    if (verified && policy) return { source, sha256: verified.sha256, cached: policy };
   }
   // Stats before reading: a change after them shows in the next run's stats.
   const stamps = statsOrUndefined(source.files);

@@ -38,7 +38,7 @@ function stamp(path: string): FileStamp {
   return { path, size, mtimeMs, ctimeMs, ino };
 }
 
-function sameStamp(a: FileStamp, b: FileStamp): boolean {
+export function sameStamp(a: FileStamp, b: FileStamp): boolean {
   return (
     a.path === b.path &&
     a.size === b.size &&
@@ -60,25 +60,26 @@ function readIndex(stateDir: string): Record<string, IndexEntry> {
 }
 
 /**
- * The cache entry and policy hash recorded for these files, when every file and the entry are
- * exactly as they were when verified; else undefined.
+ * The cache entry (with its stats when verified) and policy hash recorded for these files,
+ * when every file is exactly as it was; else undefined. The caller compares the entry's stats
+ * with those of the file it opens (cache.ts), so the file it reads is the one that was verified.
  */
 export function verifiedEntry(
   stateDir: string,
   build: string,
   files: readonly string[],
-): { entryFile: string; sha256: string } | undefined {
+): { entry: FileStamp; sha256: string } | undefined {
   const found = readIndex(stateDir)[files.join("\n")];
   if (!found || found.build !== build || found.files?.length !== files.length) return undefined;
+  if (typeof found.entry?.path !== "string") return undefined;
   try {
     for (let i = 0; i < files.length; i++) {
       if (!sameStamp(found.files[i]!, stamp(files[i]!))) return undefined;
     }
-    if (!sameStamp(found.entry, stamp(found.entry.path))) return undefined;
   } catch {
     return undefined;
   }
-  return { entryFile: found.entry.path, sha256: found.sha256 };
+  return { entry: found.entry, sha256: found.sha256 };
 }
 
 /**

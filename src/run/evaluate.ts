@@ -17,7 +17,7 @@ import {
 } from "../environment/resolve.js";
 import type { ReadTarget } from "../environment/resolvers/types.js";
 import { environmentsForTarget } from "../environment/signals.js";
-import { candidateRules, isRuleProgram, matchRules, programName } from "../policy/match.js";
+import { inPolicyOrder, isRuleProgram, matchRules, programName } from "../policy/match.js";
 import type { Decision, Policy, Rule } from "../policy/types.js";
 import { own } from "../util/own.js";
 
@@ -260,7 +260,7 @@ function hiddenArguments(policy: Policy, command: SimpleCommand): string | undef
   if (command.argv.length === 0) return undefined;
   if (command.dynamic[0]) return `the program name '${command.argv[0]}' is only known at run time`;
   if (!command.dynamic.some(Boolean)) return undefined;
-  if (candidateRules(policy, programName(command.argv[0]!)).length === 0) return undefined;
+  if (!isRuleProgram(policy, programName(command.argv[0]!))) return undefined;
   const words = command.argv.filter((_, i) => command.dynamic[i]);
   return `the arguments of '${programName(command.argv[0]!)}' depend on shell variables (${words.join(" ")})`;
 }
@@ -402,8 +402,5 @@ export function effectiveVars(
 }
 
 function unique(rules: Rule[], policy?: Policy): Rule[] {
-  const set = [...new Set(rules)];
-  if (!policy) return set;
-  const order = new Map(policy.rules.map((r, i) => [r, i]));
-  return set.sort((a, b) => order.get(a)! - order.get(b)!);
+  return policy ? inPolicyOrder(policy, rules) : [...new Set(rules)];
 }

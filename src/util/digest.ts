@@ -22,7 +22,7 @@ export function sha256Hex(...parts: readonly (string | Uint8Array)[]): string {
   return hash.digest("hex");
 }
 
-export function hmacHex(key: Uint8Array, data: string): string {
+export function hmacHex(key: Uint8Array, data: string | Uint8Array): string {
   if (data.length <= SMALL) return hmacSha256Hex(key, data);
   return builtin<typeof NodeCrypto>("node:crypto")
     .createHmac("sha256", key)

@@ -142,12 +142,14 @@ describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
     await sleep(2_100);
     expect((await ws.run([...args, "--", "true"])).exitCode).toBe(0);
     const entryFile = readdirSync(ws.cacheDir)
-      .filter((f) => f.endsWith(".json"))
+      .filter((f) => f.endsWith(".compiled"))
       .map((f) => join(ws.cacheDir, f))
-      .find((f) => readFileSync(f, "utf8").includes('"mytool"'));
-    const text = readFileSync(entryFile!, "utf8");
-    expect(text).toContain('"danger"');
-    writeFileSync(entryFile!, text.replace('"danger"', '"dangex"'));
+      .find((f) => readFileSync(f).includes('"mytool"'));
+    const bytes = readFileSync(entryFile!);
+    const at = bytes.indexOf('"danger"');
+    expect(at).toBeGreaterThan(0);
+    bytes.write("x", at + 6);
+    writeFileSync(entryFile!, bytes);
     expect((await ws.run([...args, "--", "mytool", "danger"])).exitCode).toBe(66);
     expect(existsSync(marker)).toBe(false);
   });
