@@ -28,7 +28,7 @@ const WARM_REPS = 200;
 const FRESH_PROCESSES = 5;
 
 /** Each tool's configuration, as the tool writes it, and a command a bundled rule matches. */
-function scenarios(home, cwd) {
+function scenarios(cwd) {
   const clusters = Array.from(
     { length: 20 },
     (_, i) =>
@@ -117,7 +117,7 @@ export function resolverChild(request) {
     join(dist, "resolvers.cjs"),
   );
   const t1 = process.hrtime.bigint();
-  const s = scenarios(home, cwd)[tool];
+  const s = scenarios(cwd)[tool];
   const vars = { HOME: home, ...s.vars };
   let opened = 0;
   const counting = (path) => {
@@ -159,7 +159,7 @@ export function measureResolvers({ work, dist, script }) {
   const home = join(work, "resolver-home");
   const cwd = join(home, "project");
   mkdirSync(cwd, { recursive: true });
-  const all = scenarios(home, cwd);
+  const all = scenarios(cwd);
   for (const s of Object.values(all)) {
     for (const [path, text] of Object.entries(s.files)) {
       const file = path.startsWith("/") ? path : join(home, path);

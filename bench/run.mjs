@@ -53,7 +53,6 @@ const DIFF_SIZES = [
 ];
 const TARGET_MEMORY_FACTOR = 3;
 const EVAL_REPS = 200;
-const DIFF_REPS = 5;
 const COLD_REPS = 5;
 const E2E_RUNS = 10;
 /** A compiled-policy cache entry (src/policy/cache.ts), not a temporary file. */
