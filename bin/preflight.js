@@ -11,9 +11,10 @@ try {
   // (A package the bundle requires that is missing names dist/cli.cjs only in its stack.)
   const missing = String(error?.message).split("\n")[0];
   const bundle = ["cli.cjs", "fast.cjs", "boot.cjs"].find((name) => missing.includes(name));
-  if (error?.code !== "MODULE_NOT_FOUND" || !bundle) throw error;
+  const stale = error?.code === "PREFLIGHT_STALE_BUILD";
+  if ((error?.code !== "MODULE_NOT_FOUND" && !stale) || !bundle) throw error;
   process.stderr.write(
-    `preflight: internal-error (exit 71) — dist/${bundle} is missing: this is a source checkout that was not built\n` +
+    `preflight: internal-error (exit 71) — dist/${bundle} ${stale ? "is from another build than dist/boot.cjs" : "is missing: this is a source checkout that was not built"}\n` +
       "  what to do: run `npm run build` in the repository (npm install and npm test also build it)\n",
   );
   process.exitCode = 71;

@@ -195,7 +195,7 @@ describe("loadBundle", () => {
   it("a file that is not a boot bundle says how to rebuild", () => {
     writeFileSync(join(dir, "dist", "plain.cjs"), "var notABundle = 1;\n");
     expect(() => loadBundle("plain.cjs", environment(), bootImport, bootRequire)).toThrow(
-      /not a bundle built for dist\/boot\.cjs: run `npm run build`/,
+      expect.objectContaining({ code: "PREFLIGHT_STALE_BUILD" }),
     );
   });
 });

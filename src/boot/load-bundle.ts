@@ -183,9 +183,13 @@ export function loadBundle(
   return { exports: run(script, filename, boot.bundleDir, bootImport, bootRequire), codeCache };
 }
 
+/** How every bundle boot loads begins (scripts/build.mjs, BOOT_WRAPPER_HEAD). */
+const BUNDLE_HEAD = "(function (bundle) {";
+
 function readBundle(filename: string): string {
+  let source: string;
   try {
-    return readFileSync(filename, "utf8");
+    source = readFileSync(filename, "utf8");
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "ENOENT") throw error;
     // What require() throws; bin/preflight.js explains it (a source checkout not built).
@@ -193,6 +197,11 @@ function readBundle(filename: string): string {
       code: "MODULE_NOT_FOUND",
     });
   }
+  if (source.startsWith(BUNDLE_HEAD)) return source;
+  // Half of an old build beside half of a new one: bin/preflight.js says what to do.
+  throw Object.assign(new Error(`${filename} is not a bundle built for dist/boot.cjs`), {
+    code: "PREFLIGHT_STALE_BUILD",
+  });
 }
 
 /** The script compiled from `cachedData`, or undefined when there is none or V8 refused it. */
@@ -216,9 +225,6 @@ function run(
   // The build made each bundle one function expression (scripts/build.mjs, prepareForBoot):
   // run as a script, its value is that function, which takes the module's variables.
   const bundle = script.runInThisContext();
-  if (typeof bundle !== "function") {
-    throw new Error(`${filename} is not a bundle built for dist/boot.cjs: run \`npm run build\``);
-  }
   // As require() would: later require()s of the same file get these exports, and whoever
   // looks at require.cache sees which bundles this process loaded.
   const module = {

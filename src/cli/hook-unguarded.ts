@@ -8,7 +8,7 @@
  * hook answers.
  */
 import { readSync } from "node:fs";
-import { AGENTS, isAgentName } from "../hook/agents.js";
+import { AGENTS, type AgentName, isAgentName } from "../hook/agents.js";
 import { quickAllow } from "../hook/quick-allow.js";
 import { programFiles } from "../io/program-files.js";
 import { lookUpPolicy } from "../policy/load-cached.js";
@@ -16,7 +16,7 @@ import type { CliContext } from "./context.js";
 import { handOverStdin } from "./stdin-handoff.js";
 
 interface HookArgv {
-  agent: string;
+  agent: AgentName;
   policy: string[];
 }
 
@@ -38,8 +38,9 @@ export function readHookArgv(args: readonly string[]): HookArgv | undefined {
     if (token.startsWith("-")) return undefined;
     positional.push(token);
   }
-  if (positional.length !== 1 || !isAgentName(positional[0]!)) return undefined;
-  return { agent: positional[0]!, policy };
+  const [agent] = positional;
+  if (positional.length !== 1 || agent === undefined || !isAgentName(agent)) return undefined;
+  return { agent, policy };
 }
 
 /** Reads fd 0 to its end; `complete` is false when it stopped early (a non-blocking pipe). */
@@ -65,7 +66,7 @@ export function answerHookQuickly(
   ctx: Pick<CliContext, "env" | "home" | "stdout" | "stderr">,
 ): number | undefined {
   const options = readHookArgv(args);
-  if (!options || !isAgentName(options.agent)) return undefined;
+  if (!options) return undefined;
   const stdin = readAllStdin();
   try {
     const answer = stdin.complete

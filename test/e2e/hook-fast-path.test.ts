@@ -5,30 +5,14 @@
  * (a refusal, a question, an unreadable event) is answered by the full CLI from the event the
  * fast path read and handed over; these tests watch which bundles each call loads.
  */
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { type Agent, shellEvent, useAgentWorkspace } from "../helpers/agent-events.js";
+import { bundleProbe } from "../helpers/bundle-probe.js";
 
 const PROD_DELETE = "kubectl --context prod delete namespace payments";
-
-function probe(aw: ReturnType<typeof useAgentWorkspace>) {
-  const out = aw.ws.path("loaded.txt");
-  const script = aw.ws.path("probe.cjs");
-  writeFileSync(
-    script,
-    `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(out)}, Object.keys(require.cache).filter((f) => f.includes("/dist/") && !f.includes("/node_modules/")).map((f) => f.slice(f.lastIndexOf("/") + 1)).join("\\n")));\n`,
-  );
-  return {
-    env: { NODE_OPTIONS: `--require ${script}` },
-    bundles: () => {
-      const text = readFileSync(out, "utf8");
-      rmSync(out);
-      return text.split("\n").filter(Boolean).sort();
-    },
-  };
-}
 
 /** Answers once so the policy is compiled and cached, then again after its entry is indexed. */
 async function warmUp(aw: ReturnType<typeof useAgentWorkspace>): Promise<void> {
@@ -43,7 +27,7 @@ async function warmUp(aw: ReturnType<typeof useAgentWorkspace>): Promise<void> {
 describe.concurrent("the hook's fast path", { timeout: 90_000 }, () => {
   it("lets a harmless command through without the full CLI, answering as the full CLI does", async (t) => {
     const aw = useAgentWorkspace(t);
-    const watch = probe(aw);
+    const watch = bundleProbe(aw.ws);
     await warmUp(aw);
     for (const agent of ["claude-code", "codex", "gemini"] as Agent[]) {
       const event = shellEvent(agent, "git status && ls -la | head", aw.project);
@@ -78,7 +62,7 @@ describe.concurrent("the hook's fast path", { timeout: 90_000 }, () => {
 
   it("hands a refusal to the full CLI, with the whole event, however large", async (t) => {
     const aw = useAgentWorkspace(t);
-    const watch = probe(aw);
+    const watch = bundleProbe(aw.ws);
     await warmUp(aw);
     // Over 64 KiB, so the fast path reads it in several pieces before handing it over.
     const padding = "x".repeat(200_000);
@@ -102,7 +86,7 @@ describe.concurrent("the hook's fast path", { timeout: 90_000 }, () => {
 
   it("an unreadable event is refused by the full CLI, never let through", async (t) => {
     const aw = useAgentWorkspace(t);
-    const watch = probe(aw);
+    const watch = bundleProbe(aw.ws);
     await warmUp(aw);
     const broken = await aw.hook("claude-code", '{"hook_event_name": "PreToolUse", ', watch.env);
     expect(watch.bundles()).toEqual(["boot.cjs", "cli.cjs", "fast.cjs"]);

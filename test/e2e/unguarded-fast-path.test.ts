@@ -9,25 +9,8 @@ import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
+import { bundleProbe } from "../helpers/bundle-probe.js";
 import { useWorkspace, type Workspace } from "../helpers/workspace.js";
-
-/** A --require probe that lists the dist/ bundles this process loaded, at exit. */
-function probe(ws: Workspace): { env: Record<string, string>; bundles: () => string[] } {
-  const out = ws.path("loaded.txt");
-  const script = ws.path("probe.cjs");
-  writeFileSync(
-    script,
-    `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(out)}, Object.keys(require.cache).filter((f) => f.includes("/dist/") && !f.includes("/node_modules/")).map((f) => f.slice(f.lastIndexOf("/") + 1)).join("\\n")));\n`,
-  );
-  return {
-    env: { NODE_OPTIONS: `--require ${script}` },
-    bundles: () => {
-      const text = readFileSync(out, "utf8");
-      rmSync(out);
-      return text.split("\n").filter(Boolean).sort();
-    },
-  };
-}
 
 /** Runs `true` until the compiled policy is cached and its entry indexed as verified. */
 async function warmUp(ws: Workspace, policy: string[] = []): Promise<void> {
@@ -47,7 +30,7 @@ const stable = (record: object) =>
 describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
   it("runs a command no rule matches without loading the full CLI, and records what the full CLI records", async (t) => {
     const ws = useWorkspace(t);
-    const watch = probe(ws);
+    const watch = bundleProbe(ws);
     // With the cache off, the fast path cannot vouch for the policy: the full CLI runs it.
     const full = await ws.run(["--reason", "compare", "--", "true"], {
       env: { ...watch.env, PREFLIGHT_NO_CACHE: "1" },
@@ -72,7 +55,7 @@ describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
 
   it("passes a failing command's status through and says so, as the full CLI does", async (t) => {
     const ws = useWorkspace(t);
-    const watch = probe(ws);
+    const watch = bundleProbe(ws);
     await warmUp(ws);
     const missing = await ws.run(["--", "no-such-program-anywhere"], { env: watch.env });
     expect(watch.bundles()).toEqual(["boot.cjs", "fast.cjs"]);
@@ -93,7 +76,7 @@ describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
 
   it("hands a rule's command to the full CLI, a symlink to a guarded program included", async (t) => {
     const ws = useWorkspace(t);
-    const watch = probe(ws);
+    const watch = bundleProbe(ws);
     await warmUp(ws);
     const marker = ws.path("kubectl-ran");
     const kubectl = ws.installScript("kubectl", `#!/bin/sh\ntouch ${marker}\n`);
