@@ -1,6 +1,9 @@
 /**
- * Starting the wrapped command with inherited stdio, as cheaply as this Node allows.
+ * Starting the wrapped command with inherited stdio, as cheaply as this machine allows.
  *
+ * First choice: preflight's own spawner (native-spawn.ts, native/spawn.c), which starts the
+ * command with posix_spawn instead of fork and is the same as libuv's spawn in everything a
+ * command can see. Where it was not built:
  * `node:child_process` loads net, stream and dgram for the pipes it might set up; with stdio
  * inherited none of that is used, yet it is most of what wrapping a command costs over
  * starting Node (the bench's "node spawning true" floor). Where the process_wrap binding can
@@ -11,6 +14,7 @@
 import type { ChildProcess } from "node:child_process";
 import { constants } from "node:os";
 import { builtin } from "../util/builtin.js";
+import { type NativeSpawner, nativeSpawner } from "./native-spawn.js";
 import { quietBinding } from "./node-binding.js";
 
 export interface SpawnedCommand {
@@ -56,6 +60,42 @@ function envPairs(env: Record<string, string | undefined>): string[] {
     if (value !== undefined) pairs.push(`${key}=${value}`);
   }
   return pairs;
+}
+
+function spawnWithNative(
+  spawner: NativeSpawner,
+  argv: readonly string[],
+  options: SpawnOptions,
+): SpawnedCommand {
+  let settle!: (exit: Awaited<SpawnedCommand["exited"]>) => void;
+  const exited = new Promise<Awaited<SpawnedCommand["exited"]>>((resolve) => {
+    settle = resolve;
+  });
+  // Once reaped, its pid may be another process's: no signal is sent after that.
+  let ended = false;
+  const result = spawner.spawn(
+    argv[0]!,
+    argv,
+    envPairs(options.env),
+    options.cwd,
+    options.detached,
+    (code, signal) => {
+      ended = true;
+      const name = code === -1 ? signalName(signal) : null;
+      settle({ code: name ? null : code, signal: name });
+    },
+  );
+  if (result < 0) {
+    settle({ code: null, signal: null, error: ERRNO_NAMES.get(-result) ?? `errno ${-result}` });
+  }
+  const pid = result > 0 ? result : undefined;
+  return {
+    pid,
+    kill(signal, group) {
+      if (pid !== undefined && !ended) process.kill(group ? -pid : pid, signal);
+    },
+    exited,
+  };
 }
 
 function spawnWithBinding(
@@ -141,6 +181,8 @@ export function spawnInherited(argv: readonly string[], options: SpawnOptions): 
   if (argv.some((word) => word.includes("\0"))) {
     throw new Error("the command contains a NUL byte, which no program can receive");
   }
+  const native = nativeSpawner(options.env);
+  if (native) return spawnWithNative(native, argv, options);
   const wrap = quietBinding("process_wrap") as Partial<ProcessWrap> | undefined;
   return typeof wrap?.Process === "function"
     ? spawnWithBinding(wrap as ProcessWrap, argv, options)

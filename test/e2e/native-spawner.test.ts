@@ -1,0 +1,92 @@
+/**
+ * The wrapped command started by preflight's native spawner (native/spawn.c): `preflight run`
+ * as a user runs it, watched by a --require probe that records which shared objects the
+ * process loaded. The command's stdin, stdout, stderr and exit status must reach the caller
+ * as they do with Node's own spawn (PREFLIGHT_NO_NATIVE=1), on the fast path and in the full
+ * CLI alike, and the audit record must be the same.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { useWorkspace, type Workspace } from "../helpers/workspace.js";
+
+const nativeExpected = process.platform === "linux" && spawnSync("cc", ["--version"]).status === 0;
+
+/** Which .node files a run loaded: process.dlopen recorded by a --require probe. */
+function dlopenProbe(ws: Workspace) {
+  const out = ws.path("dlopened.txt");
+  const script = ws.path("dlopen-probe.cjs");
+  writeFileSync(
+    script,
+    `const fs = require("node:fs"); const seen = []; const dlopen = process.dlopen;
+process.dlopen = function (module, file, ...rest) { seen.push(file); return dlopen.call(this, module, file, ...rest); };
+process.on("exit", () => fs.writeFileSync(${JSON.stringify(out)}, seen.map((f) => f.slice(f.lastIndexOf("/") + 1)).join("\\n")));\n`,
+  );
+  return {
+    env: { NODE_OPTIONS: `--require ${script}` },
+    loaded: () => {
+      const text = existsSync(out) ? readFileSync(out, "utf8") : "";
+      rmSync(out, { force: true });
+      return text.split("\n").filter(Boolean);
+    },
+  };
+}
+
+const COMMAND = ["sh", "-c", "echo out; echo err >&2; cat; exit 3"];
+const VOLATILE = ["time", "startedAt", "durationMs", "seq", "prevHash", "hash"];
+const stable = (record: object) =>
+  Object.fromEntries(Object.entries(record).filter(([key]) => !VOLATILE.includes(key)));
+
+describe.concurrent("the native spawner, end to end", { timeout: 60_000 }, () => {
+  it("starts the command no rule matches, with its stdio and exit status passed through", async (t) => {
+    const ws = useWorkspace(t);
+    const probe = dlopenProbe(ws);
+    const runs = [];
+    for (const env of [{}, { PREFLIGHT_NO_NATIVE: "1" }]) {
+      const run = await ws.run(["--", ...COMMAND], {
+        env: { ...probe.env, ...env },
+        input: "in\n",
+      });
+      runs.push({ ...run, loaded: probe.loaded() });
+    }
+    const [native, node] = runs;
+    for (const run of runs) {
+      expect(run.exitCode).toBe(3);
+      expect(run.stdout).toBe("out\nin\n");
+      expect(run.stderr).toContain("err\n");
+      expect(run.stderr).toContain("preflight: command-failed (exit 3) — the command exited 3");
+    }
+    expect(native!.loaded).toEqual(nativeExpected ? [`spawn-linux-${process.arch}.node`] : []);
+    expect(node!.loaded).toEqual([]);
+    const records = ws.auditRecords();
+    expect(records).toHaveLength(2);
+    expect(stable(records[0]!)).toEqual(stable(records[1]!));
+    expect(records[0]).toMatchObject({ outcome: "command-failed", commandExitCode: 3 });
+  });
+
+  it("is what the full CLI starts commands with too", async (t) => {
+    const ws = useWorkspace(t);
+    const probe = dlopenProbe(ws);
+    // With the cache off the fast path declines and the full CLI runs the command.
+    const run = await ws.run(["--", ...COMMAND], {
+      env: { ...probe.env, PREFLIGHT_NO_CACHE: "1" },
+      input: "in\n",
+    });
+    expect(run.exitCode).toBe(3);
+    expect(run.stdout).toBe("out\nin\n");
+    expect(probe.loaded()).toEqual(nativeExpected ? [`spawn-linux-${process.arch}.node`] : []);
+  });
+
+  it("reports a program that is not there or cannot run as Node's spawn does", async (t) => {
+    const ws = useWorkspace(t);
+    writeFileSync(ws.path("not-executable"), "echo no\n");
+    for (const env of [{}, { PREFLIGHT_NO_NATIVE: "1" }]) {
+      const missing = await ws.run(["--", "no-such-program-anywhere"], { env });
+      expect(missing.exitCode).toBe(127);
+      expect(missing.stderr).toContain("'no-such-program-anywhere' was not found");
+      const refused = await ws.run(["--", "./not-executable"], { env });
+      expect(refused.exitCode).toBe(126);
+      expect(refused.stderr).toContain("'./not-executable' is not executable");
+    }
+  });
+});
