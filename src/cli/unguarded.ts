@@ -19,10 +19,10 @@ import { useColor } from "../io/terminal.js";
 import { lookUpPolicy } from "../policy/load-cached.js";
 import { learnSecrets } from "../report/redact.js";
 import { evaluateCommand } from "../run/evaluate.js";
-import { finishRun } from "../run/finish.js";
+import { type Ending, finishRun, prepareFinish } from "../run/finish.js";
 import { initialResult } from "../run/initial-result.js";
 import { describeExit } from "../run/outcome.js";
-import type { AuditSink, RunInput } from "../run/ports.js";
+import type { AuditSink, InheritedExit, RunInput } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
 import type { CliContext } from "./context.js";
 import { currentUser } from "./current-user.js";
@@ -47,7 +47,7 @@ export function prepareUnguardedRun(
   if (!options.command[0]?.trim() || options.command.some((word) => word.includes("\0"))) {
     return undefined;
   }
-  let input: RunInput;
+  let policyInUse: RunInput["policy"];
   let evaluation: ReturnType<typeof evaluateCommand>;
   try {
     const { cached: policy } = lookUpPolicy({
@@ -73,25 +73,7 @@ export function prepareUnguardedRun(
       programs: { files: programFiles, cwd: ctx.cwd },
     });
     if (asksForAccount || evaluation.blocked || evaluation.decision !== "none") return undefined;
-    input = {
-      mode: "run",
-      argv: options.command,
-      policy,
-      options: {
-        ...(options.env !== undefined && { env: options.env }),
-        ...(options.confirm !== undefined && { confirm: options.confirm }),
-        ...(options.reason !== undefined && { reason: options.reason }),
-      },
-      context: {
-        cwd: ctx.cwd,
-        env: ctx.env,
-        user: currentUser(ctx.env),
-        host: hostname(),
-        interactive: ctx.isatty(0) && !ctx.env.CI,
-        ci: Boolean(ctx.env.CI),
-        home: ctx.home,
-      },
-    };
+    policyInUse = policy;
   } catch {
     // Whatever went wrong, the full CLI meets it again and reports it properly.
     return undefined;
@@ -99,31 +81,60 @@ export function prepareUnguardedRun(
 
   return async () => {
     const started = new Date();
+    let input!: RunInput;
     let audit!: AuditSink;
     let result!: RunResult;
+    let ahead!: { ending: Pick<Ending, "outcome" | "message">; finish: () => RunResult };
+    const endingFor = (exit: InheritedExit): Pick<Ending, "outcome" | "message"> => ({
+      outcome: exit.exitCode === 0 ? "no-rule" : "command-failed",
+      message: describeExit(exit),
+    });
     const exit = await runInherited(options.command, {
       cwd: ctx.cwd,
       env: ctx.env,
       onTerminal: ctx.isatty(0) || ctx.isatty(2),
       notice: ctx.stderr,
       // Nothing here has to happen before the command starts (nothing is printed before it
-      // ends), so it is done while the command runs.
+      // ends), so it is done while the command runs: the whole record, as it will be if the
+      // command exits 0, which leaves only its duration to stamp once it has.
       whileRunning: () => {
         learnSecrets(options.command);
+        input = {
+          mode: "run",
+          argv: options.command,
+          policy: policyInUse,
+          options: {
+            ...(options.env !== undefined && { env: options.env }),
+            ...(options.confirm !== undefined && { confirm: options.confirm }),
+            ...(options.reason !== undefined && { reason: options.reason }),
+          },
+          context: {
+            cwd: ctx.cwd,
+            env: ctx.env,
+            user: currentUser(ctx.env),
+            host: hostname(),
+            interactive: ctx.isatty(0) && !ctx.env.CI,
+            ci: Boolean(ctx.env.CI),
+            home: ctx.home,
+          },
+        };
         audit = createAuditSink(resolveAuditLogPath(options.auditLog, ctx.env, ctx.home, ctx.cwd), {
           fsync: false,
         });
         result = initialResult(input, evaluation, started);
+        result.commandExitCode = 0;
+        const ending = endingFor({ exitCode: 0 });
+        const ports = { audit, now: () => new Date() };
+        ahead = { ending, ...prepareFinish(result, { ...ending, input, ports, started }) };
       },
     });
-    result.commandExitCode = exit.exitCode;
-    finishRun(result, {
-      outcome: exit.exitCode === 0 ? "no-rule" : "command-failed",
-      message: describeExit(exit),
-      input,
-      ports: { audit, now: () => new Date() },
-      started,
-    });
+    const ending = endingFor(exit);
+    if (ending.outcome === ahead.ending.outcome && ending.message === ahead.ending.message) {
+      ahead.finish();
+    } else {
+      result.commandExitCode = exit.exitCode;
+      finishRun(result, { ...ending, input, ports: { audit, now: () => new Date() }, started });
+    }
     const color = useColor(ctx.isatty(2), ctx.env, !options.color);
     await renderUnguardedResult(result, ctx, color);
     return result.exitCode;

@@ -28,10 +28,15 @@ export interface AuditContext {
   ci: boolean;
 }
 
+/** When the run ended: the audit record's `time`. */
+export function recordTime(result: Pick<RunResult, "startedAt" | "durationMs">): string {
+  return new Date(Date.parse(result.startedAt) + result.durationMs).toISOString();
+}
+
 /** The audit record: the report plus who ran it, where, and when. */
 export function toAuditRecord(result: RunResult, context: AuditContext): Record<string, unknown> {
   return {
-    time: new Date(Date.parse(result.startedAt) + result.durationMs).toISOString(),
+    time: recordTime(result),
     user: context.user,
     host: context.host,
     cwd: context.cwd,

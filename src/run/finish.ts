@@ -2,7 +2,7 @@
  * Ending a run: set the outcome and exit code, and write the audit record (for `run`, not
  * `plan`). A record that cannot be written is never silently lost.
  */
-import { toAuditRecord } from "../report/json.js";
+import { type AuditContext, recordTime, toAuditRecord } from "../report/json.js";
 import { exitCodeFor, type Outcome } from "./outcome.js";
 import type { RunInput, RunPorts } from "./ports.js";
 import type { RunResult } from "./result.js";
@@ -19,26 +19,64 @@ export interface Ending {
 
 /** Sets the run's outcome, exit code and duration, and (for `run`) writes its audit record. */
 export function finishRun(result: RunResult, ending: Ending): RunResult {
-  const { outcome, message, hint, input, ports, started } = ending;
+  settle(result, ending);
+  result.durationMs = Math.max(0, ending.ports.now().getTime() - ending.started.getTime());
+  if (ending.input.mode === "run") {
+    const context = auditContext(ending.input);
+    recordAudit(result, toAuditRecord(result, context), context, ending.ports);
+  }
+  return result;
+}
+
+/**
+ * finishRun in two steps, for an ending known before the run ends: the unguarded run, whose
+ * command most likely exits 0, builds its record while the command runs (and so off the time
+ * a user waits), then `finish` stamps the duration and writes it. The record written is
+ * the one finishRun would write: the duration and the time are the only fields that wait.
+ */
+export function prepareFinish(result: RunResult, ending: Ending): { finish: () => RunResult } {
+  settle(result, ending);
+  result.durationMs = 0;
+  const context = auditContext(ending.input);
+  const record = ending.input.mode === "run" ? toAuditRecord(result, context) : undefined;
+  return {
+    finish: () => {
+      result.durationMs = Math.max(0, ending.ports.now().getTime() - ending.started.getTime());
+      if (record) {
+        record.time = recordTime(result);
+        record.durationMs = result.durationMs;
+        recordAudit(result, record, context, ending.ports);
+      }
+      return result;
+    },
+  };
+}
+
+function settle(result: RunResult, { outcome, message, hint }: Ending): void {
   result.outcome = outcome;
   result.exitCode = exitCodeFor(outcome, result.commandExitCode);
   result.message = message;
   if (hint !== undefined) result.hint = hint;
-  result.durationMs = Math.max(0, ports.now().getTime() - started.getTime());
-  if (input.mode === "run") recordAudit(result, input, ports);
-  return result;
 }
 
-/** Writes the audit record; a record that cannot be written is never silently lost. */
-function recordAudit(result: RunResult, input: RunInput, ports: Pick<RunPorts, "audit">): void {
-  const context = {
+function auditContext(input: RunInput): AuditContext {
+  return {
     user: input.context.user,
     host: input.context.host,
     cwd: input.context.cwd,
     ci: input.context.ci,
   };
+}
+
+/** Writes the audit record; a record that cannot be written is never silently lost. */
+function recordAudit(
+  result: RunResult,
+  record: Record<string, unknown>,
+  context: AuditContext,
+  ports: Pick<RunPorts, "audit">,
+): void {
   try {
-    ports.audit.append(toAuditRecord(result, context));
+    ports.audit.append(record);
   } catch (error) {
     // A protected command that ran was checked for a writable log first; failing now is rare
     // and must not look like success. A refusal keeps its own exit code (nothing ran), and
