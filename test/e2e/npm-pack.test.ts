@@ -8,7 +8,7 @@
  * The tarball is packed from a copy of the sources (with this repository's node_modules
  * linked in), so `prepack`'s build never replaces the dist/ that other tests are running.
  */
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
@@ -37,6 +37,7 @@ const SOURCES = [
   "README.md",
   "bin",
   "docs",
+  "native",
   "policies",
   "schema",
   "scripts",
@@ -155,6 +156,13 @@ describe("the npm package", () => {
       expect.arrayContaining(["bin", "dist", "docs", "package.json", "policies", "schema"]),
     );
     expect(existsSync(join(installed, "src"))).toBe(false);
+    // The native spawner built by prepack ships in dist/, its source beside it.
+    if (process.platform === "linux" && spawnSync("cc", ["--version"]).status === 0) {
+      expect(
+        existsSync(join(installed, "dist", "native", `spawn-linux-${process.arch}.node`)),
+      ).toBe(true);
+    }
+    expect(existsSync(join(installed, "native", "spawn.c"))).toBe(true);
   });
 
   it("runs as `preflight` from another folder: --version", async () => {
