@@ -1,6 +1,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hostname } from "node:os";
 import { hrtime, kill, pid as ownPid } from "node:process";
+import { isoTime } from "../util/iso-time.js";
 
 export interface FileLockOptions {
   /** Give up after this long. Default 10 s. */
@@ -130,7 +131,7 @@ export function withFileLock<T>(file: string, fn: () => T, options: FileLockOpti
     JSON.stringify({
       pid: ownPid,
       host,
-      time: new Date(now()).toISOString(),
+      time: isoTime(now()),
       // Tells our lock from a later one by the same pid; not a secret, so no crypto RNG
       // (seeding it costs ~1 ms on every run).
       nonce: `${hrtime.bigint().toString(36)}${Math.random().toString(36).slice(2, 10)}`,

@@ -3,6 +3,7 @@
  * object, plus who/where, is the audit record.
  */
 import type { RunResult } from "../run/result.js";
+import { isoTime } from "../util/iso-time.js";
 import { redactArgv, redactDeep } from "./redact.js";
 
 export type JsonReport = Record<string, unknown>;
@@ -30,7 +31,7 @@ export interface AuditContext {
 
 /** When the run ended: the audit record's `time`. */
 export function recordTime(result: Pick<RunResult, "startedAt" | "durationMs">): string {
-  return new Date(Date.parse(result.startedAt) + result.durationMs).toISOString();
+  return isoTime(Date.parse(result.startedAt) + result.durationMs);
 }
 
 /** The audit record: the report plus who ran it, where, and when. */

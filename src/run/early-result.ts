@@ -3,6 +3,7 @@
  * could start (an invalid policy, a usage error) reports, and what the lifecycle starts from.
  */
 import { emptyDiff } from "../diff/types.js";
+import { isoTime } from "../util/iso-time.js";
 import { exitCodeFor, type Outcome } from "./outcome.js";
 import type { RunResult } from "./result.js";
 
@@ -38,7 +39,7 @@ export function earlyResult(input: {
     message: input.message,
     ...(input.hint !== undefined && { hint: input.hint }),
     policy: null,
-    startedAt: input.startedAt.toISOString(),
+    startedAt: isoTime(input.startedAt.getTime()),
     durationMs: input.durationMs,
   };
 }
