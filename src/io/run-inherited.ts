@@ -9,7 +9,34 @@ import type { InheritedExit } from "../run/ports.js";
 import { spawnInherited } from "./spawn-inherited.js";
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
-let finishingNoticeInstalled = false;
+
+/** Forwards a signal to the command running now; undefined while none runs. */
+let forwardToCommand: ((signal: NodeJS.Signals) => void) | undefined;
+let listening = false;
+
+/**
+ * One listener per signal for the life of the process, installed when the first command has
+ * started: it forwards to the command that runs, and once none runs says that preflight is
+ * finishing its record (a procedure runs many commands through one runner). Adding and
+ * removing listeners around each command would start and stop a libuv signal handle each time.
+ */
+function listenForSignals(notice: (text: string) => void): void {
+  if (listening) return;
+  listening = true;
+  for (const signal of FORWARDED) {
+    process.on(signal, () => {
+      if (forwardToCommand) {
+        forwardToCommand(signal);
+        return;
+      }
+      // preflight still has to take the after-snapshot and write the audit record. Between a
+      // procedure's steps the signal stops preflight (src/cli/interruption.ts), which says so
+      // itself: this notice would promise what will not happen.
+      if (process.listenerCount(signal) > 1) return;
+      notice(`preflight: ${signal} received; finishing verification and the audit record first`);
+    });
+  }
+}
 
 /** Whether this process has a terminal it could talk to, even with its stdio redirected. */
 function hasControllingTerminal(): boolean {
@@ -57,7 +84,7 @@ export async function runInherited(
   // Forwarding Ctrl-C on a terminal again would look like a second Ctrl-C (terraform
   // hard-exits on that). Known gap: a `kill -INT` aimed at preflight alone while it runs
   // on a terminal is not forwarded.
-  const forward = (signal: NodeJS.Signals) => {
+  forwardToCommand = (signal: NodeJS.Signals) => {
     if (signal === "SIGINT" && options.onTerminal) return;
     try {
       child.kill(signal, ownGroup);
@@ -65,31 +92,20 @@ export async function runInherited(
       // Already gone.
     }
   };
-  for (const signal of FORWARDED) process.on(signal, forward);
+  listenForSignals(options.notice);
   let failure: { error: unknown } | undefined;
   try {
     options.whileRunning?.();
   } catch (error) {
     failure = { error };
   }
-  const exit = await child.exited;
-  if (failure) throw failure.error;
-  for (const signal of FORWARDED) process.off(signal, forward);
-  // preflight still has to take the after-snapshot and write the audit record. Once
-  // per process: a procedure runs many commands through one runner.
-  if (!finishingNoticeInstalled) {
-    finishingNoticeInstalled = true;
-    for (const signal of FORWARDED) {
-      process.on(signal, () => {
-        // Between a procedure's steps the signal stops preflight (src/cli/interruption.ts),
-        // which says so itself: this notice would promise what will not happen.
-        if (process.listenerCount(signal) > 1) return;
-        options.notice(
-          `preflight: ${signal} received; finishing verification and the audit record first`,
-        );
-      });
-    }
+  let exit: Awaited<typeof child.exited>;
+  try {
+    exit = await child.exited;
+  } finally {
+    forwardToCommand = undefined;
   }
+  if (failure) throw failure.error;
   if (exit.error === "ENOENT") return { exitCode: 127, failure: `'${argv[0]}' was not found` };
   if (exit.error === "EACCES") return { exitCode: 126, failure: `'${argv[0]}' is not executable` };
   if (exit.error !== undefined)
