@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import {
+  applyTextRules,
+  isIsoTimestamp,
   isSecretName,
   learnSecrets,
+  mayBeSecretName,
+  mayHoldSecret,
   REDACTED,
   redactArgv,
   redactDeep,
@@ -305,5 +309,130 @@ describe("references to where a secret is read from", () => {
       "--param",
       "api-key=***",
     ]);
+  });
+});
+
+describe("the checks that spare most strings the rules (no regular expression on the hot path)", () => {
+  // A small deterministic generator: strings built from the pieces the rules look for.
+  const PIECES = [
+    "-",
+    "--",
+    "---",
+    "p",
+    "password",
+    "=",
+    ":",
+    " ",
+    "\t",
+    "\n",
+    "Bearer ",
+    "Basic ",
+    "bearer",
+    "-----BEGIN RSA PRIVATE KEY-----",
+    "-----END RSA PRIVATE KEY-----",
+    "MIIEow",
+    "abc123XYZ",
+    "'",
+    '"',
+    "https://u:p@h",
+    "?token=",
+    "&",
+    "no-rule",
+    "Authorization",
+    "_",
+    ".",
+    "/",
+    "@",
+    "x-api-key",
+    "PGPASSWORD",
+    "-ptop",
+    "8f9a7b6c5d4e3f2a",
+    "{",
+    "}",
+    ",",
+    "é",
+    "-x",
+  ];
+  let seed = 7;
+  const random = (n: number) => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return seed % n;
+  };
+  const samples = Array.from({ length: 20_000 }, () =>
+    Array.from({ length: 1 + random(8) }, () => PIECES[random(PIECES.length)]).join(""),
+  );
+
+  it("passes over only text that redactText's rules would leave unchanged", () => {
+    let passedOver = 0;
+    for (const text of samples) {
+      if (mayHoldSecret(text)) continue;
+      passedOver++;
+      expect(applyTextRules(text), text).toBe(text);
+    }
+    expect(passedOver).toBeGreaterThan(1_000);
+  });
+
+  it("still catches a secret it must not pass over", () => {
+    for (const text of [
+      "-----BEGIN RSA PRIVATE KEY-----\nMIIEow\n-----END RSA PRIVATE KEY-----",
+      "--password hunter2",
+      "-password hunter2",
+      "Bearer abcdefgh12345",
+      "PGPASSWORD=x",
+      "https://u:p@h",
+    ]) {
+      expect(mayHoldSecret(text), text).toBe(true);
+      expect(redactText(text), text).not.toBe(text);
+    }
+    // The dash inside a word starts no flag: enum values skip the rules.
+    expect(mayHoldSecret("no-rule")).toBe(false);
+    expect(mayHoldSecret("command-failed")).toBe(false);
+  });
+
+  it("tells a bare ISO timestamp as the regular expression did", () => {
+    const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+    const cases = [
+      "2026-12-07T02:18:33.433Z",
+      "2026-12-07T02:18:33Z",
+      "2026-12-07T02:18:33.Z",
+      "2026-12-07T02:18:33.4Z",
+      "2026-12-07T02:18:33.433",
+      "2026-12-07 02:18:33.433Z",
+      "x2026-12-07T02:18:33.433Z",
+      "2026-12-07T02:18:33.433Zx",
+      "2026-1a-07T02:18:33.433Z",
+      "2026-12-07T02:18:33.43a3Z",
+      "+02026-12-07T02:18:33.433Z",
+      "",
+      "Z",
+      ...samples.slice(0, 2_000),
+    ];
+    for (const text of cases) expect(isIsoTimestamp(text), text).toBe(iso.test(text));
+  });
+
+  it("finds the same names worth judging as the regular expression did (ASCII names)", () => {
+    const old = /pass|pwd|auth|cookie|cred|jwt|signature|secret|token|key/i;
+    const names = [
+      "PGPASSWORD",
+      "apiKey",
+      "X-Api-Key",
+      "author",
+      "Cookie",
+      "JWT_SECRET",
+      "monkey",
+      "commandExitCode",
+      "durationMs",
+      "ruleDetails",
+      "AWS_SESSION_TOKEN",
+      "credHelper",
+      "PWD",
+      "signatureVersion",
+      "time",
+      "user",
+      "host",
+      "PassPhrase",
+      ...samples.slice(0, 2_000),
+    ];
+    for (const name of names) expect(mayBeSecretName(name), name).toBe(old.test(name));
   });
 });

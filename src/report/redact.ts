@@ -120,12 +120,31 @@ const secretNameCache = new Map<string, boolean>();
 /**
  * Every way judgeSecretName can answer true needs one of these in the name: the secret words
  * and stems below all contain one. Most names (the keys of every report and record) have
- * none, and are answered with one test instead of splitting them into words.
+ * none, and are answered by a substring test instead of splitting them into words.
+ * (Not a regular expression: each one a run executes pays V8 a compile, and a second compile
+ * to machine code on its second use, 0.1-0.3 ms for this one; see docs/performance.md.)
  */
-const MAY_BE_SECRET_NAME = /pass|pwd|auth|cookie|cred|jwt|signature|secret|token|key/i;
+const MAY_BE_SECRET_PARTS = [
+  "pass",
+  "pwd",
+  "auth",
+  "cookie",
+  "cred",
+  "jwt",
+  "signature",
+  "secret",
+  "token",
+  "key",
+];
+
+export function mayBeSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  for (const part of MAY_BE_SECRET_PARTS) if (lower.includes(part)) return true;
+  return false;
+}
 
 function judgeSecretName(name: string): boolean {
-  if (!MAY_BE_SECRET_NAME.test(name)) return false;
+  if (!mayBeSecretName(name)) return false;
   const words = name
     .replace(CAMEL_BOUNDARY, "$1_$2")
     .toLowerCase()
@@ -165,10 +184,49 @@ const NAME_PAIR = new RegExp(
   "g",
 );
 
-/** Every rule below needs one of these; most strings (names, states, ids) have none. */
-const MAY_HOLD_SECRET = /[=:]|-[A-Za-z]|\b(?:Bearer|Basic)\b/;
-/** A timestamp has colons but no room for a secret: every record has two. */
-const ISO_TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/;
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isDigit = (c: number) => c >= 48 && c <= 57;
+/** [\w-]: what may not come before a flag in FLAG_PAIR. */
+const isWordOrDash = (c: number) => isLetter(c) || isDigit(c) || c === 95 || c === 45;
+
+/**
+ * Whether any rule of redactText could match: each needs `=` or `:`, a flag that starts a
+ * word (`-p`, `--password`, not the dash inside `no-rule`), `Bearer`/`Basic`, or a PEM
+ * header. Most strings (names, states, ids, paths) have none and are returned as they are.
+ * A scan, not a regular expression (see MAY_BE_SECRET_PARTS); redact.test.ts checks that
+ * whatever it passes over, the rules leave unchanged.
+ */
+export function mayHoldSecret(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 61 || c === 58) return true; // = :
+    if (c === 45 && (i === 0 || !isWordOrDash(text.charCodeAt(i - 1)))) {
+      const next = text.charCodeAt(i + 1);
+      if (isLetter(next) || (next === 45 && isLetter(text.charCodeAt(i + 2)))) return true;
+    }
+  }
+  return text.includes("Bearer") || text.includes("Basic") || text.includes("PRIVATE KEY-----");
+}
+
+/**
+ * A bare timestamp (`2026-12-07T02:18:33.433Z`) has colons but no room for a secret: every
+ * record has two. What /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z$/ matches.
+ */
+export function isIsoTimestamp(text: string): boolean {
+  const pattern = "dddd-dd-ddTdd:dd:dd";
+  if (text.length < 20 || text.charCodeAt(text.length - 1) !== 90) return false; // Z
+  for (let i = 0; i < pattern.length; i++) {
+    const c = text.charCodeAt(i);
+    if (pattern[i] === "d" ? !isDigit(c) : c !== pattern.charCodeAt(i)) return false;
+  }
+  const rest = text.length - 1 - pattern.length;
+  if (rest === 0) return true;
+  if (rest < 2 || text.charCodeAt(pattern.length) !== 46) return false; // .
+  for (let i = pattern.length + 1; i < text.length - 1; i++) {
+    if (!isDigit(text.charCodeAt(i))) return false;
+  }
+  return true;
+}
 
 function maskQuoted(value: string): string {
   if (isReference(value)) return value;
@@ -189,7 +247,12 @@ function looksLikeCredential(word: string): boolean {
  * PEM private keys.
  */
 export function redactText(text: string): string {
-  if (!MAY_HOLD_SECRET.test(text) || ISO_TIMESTAMP.test(text)) return text;
+  if (!mayHoldSecret(text) || isIsoTimestamp(text)) return text;
+  return applyTextRules(text);
+}
+
+/** redactText's rules, on any text (exported for the test that checks mayHoldSecret). */
+export function applyTextRules(text: string): string {
   return text
     .replace(QUERY_PARAM, (match, lead: string, name: string, value: string) =>
       isSecretName(name) && value !== "" ? `${lead}${name}=${remember(value)}` : match,
@@ -264,8 +327,16 @@ export function redactOutput(text: string): string {
 }
 
 /** mysql and friends take the password glued to -p (`-phunter2`). */
-const GLUED_PASSWORD_PROGRAMS =
-  /^(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlsh|mariadb|mariadb-dump)$/;
+const GLUED_PASSWORD_PROGRAMS = new Set([
+  "mysql",
+  "mysqldump",
+  "mysqladmin",
+  "mysqlimport",
+  "mysqlcheck",
+  "mysqlsh",
+  "mariadb",
+  "mariadb-dump",
+]);
 /** `curl -u user:password`, `--user user:password`. */
 const USER_FLAGS = new Set(["-u", "--user", "--proxy-user"]);
 
@@ -277,7 +348,9 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=([\s\S]*)$/;
 
 /** One argv word on its own: the whole value after `=` is the secret, spaces included. */
 function redactWord(word: string): string {
-  const flag = FLAG_WITH_VALUE.exec(word);
+  // The regular expressions only where they can match (see MAY_BE_SECRET_PARTS for why).
+  if (!word.includes("=")) return redactText(word);
+  const flag = word.startsWith("-") ? FLAG_WITH_VALUE.exec(word) : null;
   if (flag) {
     const name = flag[1]!;
     if (isSecretName(name)) return `${name}=${remember(flag[2]!)}`;
@@ -303,10 +376,11 @@ function redactWord(word: string): string {
  */
 export function redactArgv(argv: readonly string[]): string[] {
   const out: string[] = [];
+  if (argv.length === 0) return out;
   let valueIsSecret = false;
   let previous = "";
-  const program = argv[0]?.slice(argv[0].lastIndexOf("/") + 1) ?? "";
-  const gluedPassword = GLUED_PASSWORD_PROGRAMS.test(program);
+  const program = argv[0]!.slice(argv[0]!.lastIndexOf("/") + 1);
+  const gluedPassword = GLUED_PASSWORD_PROGRAMS.has(program);
   for (const word of argv) {
     // A long option right after `--password` is the next option, not its value (mysql allows
     // `--password` without one); anything else there is taken to be the secret.
@@ -317,11 +391,11 @@ export function redactArgv(argv: readonly string[]): string[] {
       out.push(`-p${remember(word.slice(2))}`);
     } else if (USER_FLAGS.has(previous)) {
       out.push(redactUserPassword(word));
-    } else if (SCRIPT_FLAG.test(previous) && /\s/.test(word)) {
+    } else if (previous.startsWith("-") && SCRIPT_FLAG.test(previous) && /\s/.test(word)) {
       // `sh -c 'PGPASSWORD=x psql ...'`: a script, where `NAME=` ends at the first blank.
       out.push(redactText(word));
     } else {
-      valueIsSecret = FLAG_ALONE.test(word) && isSecretName(word);
+      valueIsSecret = word.startsWith("-") && FLAG_ALONE.test(word) && isSecretName(word);
       out.push(valueIsSecret ? word : redactWord(word));
     }
     previous = word;
