@@ -237,8 +237,16 @@ function measureStartup(runs) {
   };
   const preflightFigures = judge("preflight", "preflight run -- true");
   const flyFigures = judge("fly", "preflight run -- fly pipelines");
+  // Which spawner starts the command (src/io/native-spawn.ts): the native one where the build
+  // compiled it, else Node's; PREFLIGHT_NO_NATIVE=1 in the bench's own environment turns it off.
+  const native = join(DIST, "native", `spawn-${process.platform}-${process.arch}.node`);
+  const spawner =
+    process.env.PREFLIGHT_NO_NATIVE !== "1" && existsSync(native)
+      ? "native (posix_spawn, dist/native/)"
+      : "Node's own (fork)";
   return {
     runs,
+    spawner,
     cache: "warm (compiled-policy cache and its verified index filled by the warm-up)",
     compiledPoliciesCached: cached,
     verifiedIndex: indexed,
@@ -282,6 +290,8 @@ function cliEnv(cacheDir) {
     PREFLIGHT_CACHE_DIR: cacheDir,
   };
   if (process.env.TMPDIR) env.TMPDIR = process.env.TMPDIR;
+  // To measure without the native spawner: PREFLIGHT_NO_NATIVE=1 npm run bench.
+  if (process.env.PREFLIGHT_NO_NATIVE) env.PREFLIGHT_NO_NATIVE = process.env.PREFLIGHT_NO_NATIVE;
   return env;
 }
 
@@ -672,6 +682,7 @@ function renderTable(r) {
   lines.push(
     "   warm compiled-policy cache and verified index, filled by the warm-up: the everyday path",
   );
+  lines.push(`   the command is started by ${s.spawner} spawner`);
   const w1 = [32, 10, 10, 10, 10, 8, 12];
   lines.push(row(["", "median", "p90", "min", "max", "× node", "− floor"], w1));
   const timing = (label, t, extra) =>
