@@ -5,10 +5,10 @@
  * false for everything else, having done nothing (stdin it read is handed over), so boot
  * loads the full CLI (dist/cli.cjs).
  */
-import { homedir } from "node:os";
 import { answerHookQuickly } from "./cli/hook-unguarded.js";
 import { prepareUnguardedRun } from "./cli/unguarded.js";
 import { isatty } from "./io/isatty.js";
+import { homeDirectory } from "./util/os.js";
 
 export function startUnguardedRun(): boolean {
   const args = process.argv.slice(2);
@@ -16,7 +16,7 @@ export function startUnguardedRun(): boolean {
   const stdout = (text: string) => process.stdout.write(text);
   const stderr = (text: string) => process.stderr.write(text);
   if (args[0] === "hook") {
-    const code = answerHookQuickly(args, { env, home: homedir(), stdout, stderr });
+    const code = answerHookQuickly(args, { env, home: homeDirectory(env), stdout, stderr });
     if (code === undefined) return false;
     process.exitCode = code;
     return true;
@@ -24,7 +24,7 @@ export function startUnguardedRun(): boolean {
   const run = prepareUnguardedRun(args, {
     cwd: process.cwd(),
     env,
-    home: homedir(),
+    home: homeDirectory(env),
     stdout,
     stderr,
     isatty,

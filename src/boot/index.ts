@@ -3,7 +3,7 @@
  * loads): the unguarded fast path first (dist/fast.cjs), the full CLI (dist/cli.cjs) when the
  * fast path declines. Both are loaded through the code cache (load-bundle.ts).
  */
-import { homedir } from "node:os";
+import { homeDirectory } from "../util/os.js";
 import { loadBundle } from "./load-bundle.js";
 
 declare const PREFLIGHT_BUILD_ID: string;
@@ -15,7 +15,7 @@ export function start(): void {
   const boot = {
     env: process.env as Record<string, string | undefined>,
     bundleDir: __dirname,
-    home: homedir,
+    home: () => homeDirectory(),
     atExit: (fn: () => void) => process.once("exit", fn),
     uid: process.getuid?.(),
     buildId: PREFLIGHT_BUILD_ID,

@@ -10,7 +10,6 @@
  * from the start. What it writes is the record the full CLI would write, through the same
  * initialResult/finishRun, except that the unguarded record is not fsynced (see audit-sink.ts).
  */
-import { hostname } from "node:os";
 import { resolveAuditLogPath } from "../audit/path.js";
 import { createAuditSink } from "../io/audit-sink.js";
 import { programFiles } from "../io/program-files.js";
@@ -24,6 +23,7 @@ import { initialResult } from "../run/initial-result.js";
 import { describeExit } from "../run/outcome.js";
 import type { AuditSink, InheritedExit, RunInput } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
+import { os } from "../util/os.js";
 import type { CliContext } from "./context.js";
 import { currentUser } from "./current-user.js";
 import { readRunArgv } from "./fast-argv.js";
@@ -112,7 +112,7 @@ export function prepareUnguardedRun(
             cwd: ctx.cwd,
             env: ctx.env,
             user: currentUser(ctx.env),
-            host: hostname(),
+            host: os().hostname(),
             interactive: ctx.isatty(0) && !ctx.env.CI,
             ci: Boolean(ctx.env.CI),
             home: ctx.home,

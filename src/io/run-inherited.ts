@@ -4,8 +4,8 @@
  * fast path, so a command behaves the same whichever of them started it.
  */
 import { closeSync, openSync } from "node:fs";
-import { constants } from "node:os";
 import type { InheritedExit } from "../run/ports.js";
+import { os } from "../util/os.js";
 import { spawnInherited } from "./spawn-inherited.js";
 
 const FORWARDED = ["SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"] as const;
@@ -111,7 +111,7 @@ export async function runInherited(
   if (exit.error !== undefined)
     return { exitCode: 126, failure: `'${argv[0]}' could not start (${exit.error})` };
   if (exit.signal) {
-    return { exitCode: 128 + (constants.signals[exit.signal] ?? 0), signal: exit.signal };
+    return { exitCode: 128 + (os().constants.signals[exit.signal] ?? 0), signal: exit.signal };
   }
   return { exitCode: exit.code ?? 0 };
 }

@@ -12,8 +12,8 @@
  * `node:child_process`.
  */
 import type { ChildProcess } from "node:child_process";
-import { constants } from "node:os";
 import { builtin } from "../util/builtin.js";
+import { os } from "../util/os.js";
 import { type NativeSpawner, nativeSpawner } from "./native-spawn.js";
 import { quietBinding } from "./node-binding.js";
 
@@ -43,15 +43,27 @@ interface ProcessHandle {
 
 type ProcessWrap = { Process: new () => ProcessHandle };
 
-const SIGNAL_NAMES = new Map(
-  Object.entries(constants.signals).map(([name, number]) => [number, name as NodeJS.Signals]),
-);
+let signalNames: Map<number, NodeJS.Signals> | undefined;
+let errnoNames: Map<number, string> | undefined;
+
+/** Built when first needed, from node:os, which the run loads only once the command runs. */
+function signalNumbers(): Record<string, number> {
+  return os().constants.signals as unknown as Record<string, number>;
+}
 
 function signalName(code: string | number): NodeJS.Signals | null {
-  if (typeof code === "number") return SIGNAL_NAMES.get(code) ?? null;
-  return code in constants.signals ? (code as NodeJS.Signals) : null;
+  if (typeof code === "number") {
+    signalNames ??= new Map(
+      Object.entries(signalNumbers()).map(([name, number]) => [number, name as NodeJS.Signals]),
+    );
+    return signalNames.get(code) ?? null;
+  }
+  return code in signalNumbers() ? (code as NodeJS.Signals) : null;
 }
-const ERRNO_NAMES = new Map(Object.entries(constants.errno).map(([name, n]) => [n, name]));
+function errnoName(errno: number): string {
+  errnoNames ??= new Map(Object.entries(os().constants.errno).map(([name, n]) => [n, name]));
+  return errnoNames.get(errno) ?? `errno ${errno}`;
+}
 
 function envPairs(env: Record<string, string | undefined>): string[] {
   const pairs: string[] = [];
@@ -86,7 +98,7 @@ function spawnWithNative(
     },
   );
   if (result < 0) {
-    settle({ code: null, signal: null, error: ERRNO_NAMES.get(-result) ?? `errno ${-result}` });
+    settle({ code: null, signal: null, error: errnoName(-result) });
   }
   const pid = result > 0 ? result : undefined;
   return {
@@ -130,13 +142,13 @@ function spawnWithBinding(
   });
   if (err !== 0) {
     handle.close();
-    settle({ code: null, signal: null, error: ERRNO_NAMES.get(-err) ?? `errno ${-err}` });
+    settle({ code: null, signal: null, error: errnoName(-err) });
   }
   const pid = err === 0 ? handle.pid : undefined;
   return {
     pid,
     kill(signal, group) {
-      const number = constants.signals[signal];
+      const number = signalNumbers()[signal]!;
       if (group && pid !== undefined) process.kill(-pid, signal);
       else if (err === 0) handle.kill(number);
     },
