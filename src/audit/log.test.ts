@@ -14,7 +14,9 @@ import { GENESIS_HASH, hashRecord } from "./chain.js";
 import {
   AuditWriteError,
   appendAuditRecord,
+  appendPreparedRecord,
   ensureAuditWritable,
+  prepareAuditRecord,
   readAuditRecords,
   verifyAuditLog,
 } from "./log.js";
@@ -150,6 +152,34 @@ describe("appendAuditRecord", () => {
       "set --audit-log or PREFLIGHT_AUDIT_LOG to a writable file",
     );
     expect((thrown as Error).cause).toHaveProperty("syscall", "mkdir");
+  });
+});
+
+describe("prepareAuditRecord and appendPreparedRecord", () => {
+  it("write the line appendAuditRecord writes, with the late fields in their places", () => {
+    const other = join(dir, "other", "audit.jsonl");
+    appendAuditRecord(other, record(1));
+    const { time, ...early } = record(1);
+    const prepared = prepareAuditRecord(file, { time: "not yet", ...early });
+    expect(() => readFileSync(file)).toThrow(); // nothing written before the append
+    appendPreparedRecord(prepared, { time });
+    expect(readFileSync(file, "utf8")).toBe(readFileSync(other, "utf8"));
+    expect(verifyAuditLog(file).ok).toBe(true);
+  });
+
+  it("redact the record when prepared and the late fields when appended", () => {
+    const prepared = prepareAuditRecord(file, { ...record(1), reason: "token=hunter2-value" });
+    appendPreparedRecord(prepared, { message: "password=hunter3-value" });
+    const text = readFileSync(file, "utf8");
+    expect(text).not.toContain("hunter2");
+    expect(text).not.toContain("hunter3");
+  });
+
+  it("report a log folder that cannot be made at the append, not before", () => {
+    writeFileSync(join(dir, "blocked"), "a file where the folder should be");
+    const blocked = join(dir, "blocked", "audit.jsonl");
+    const prepared = prepareAuditRecord(blocked, record(1));
+    expect(() => appendPreparedRecord(prepared, {})).toThrow(AuditWriteError);
   });
 });
 

@@ -144,9 +144,52 @@ export function appendAuditRecord(
   record: Record<string, unknown>,
   options: { fsync?: boolean } = {},
 ): AuditWriteResult {
+  return appendPreparedRecord(prepareAuditRecord(file, record), {}, options);
+}
+
+/** A record redacted for the log, and whether the log's folder is known to exist. */
+export interface PreparedAuditRecord {
+  file: string;
+  content: AuditRecord;
+  folderMade: boolean;
+}
+
+/**
+ * What an append does before it takes the lock: the record redacted (and the caller's object
+ * left alone), and the log's folder made. It never throws for the folder: a failure there is
+ * met again, and reported, by appendPreparedRecord.
+ */
+export function prepareAuditRecord(
+  file: string,
+  record: Record<string, unknown>,
+): PreparedAuditRecord {
   const { seq: _seq, prevHash: _prev, hash: _hash, ...content } = redactDeep(record);
-  return wrapWriteErrors(file, () => {
+  let folderMade = false;
+  try {
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    folderMade = true;
+  } catch {
+    // Reported by the append, which tries again.
+  }
+  return { file, content, folderMade };
+}
+
+/**
+ * Appends a prepared record, with `late` fields (set once the run has ended: its duration and
+ * time) redacted too and written in their places, or added at the end when new. Throws
+ * AuditWriteError as appendAuditRecord does.
+ */
+export function appendPreparedRecord(
+  prepared: PreparedAuditRecord,
+  late: Record<string, unknown>,
+  options: { fsync?: boolean } = {},
+): AuditWriteResult {
+  const { file, folderMade } = prepared;
+  const content: AuditRecord = { ...prepared.content };
+  const { seq: _seq, prevHash: _prev, hash: _hash, ...stamped } = redactDeep(late);
+  Object.assign(content, stamped);
+  return wrapWriteErrors(file, () => {
+    if (!folderMade) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     return withFileLock(file, () => appendLocked(file, content, options.fsync ?? true));
   });
 }

@@ -1,5 +1,10 @@
 /** The audit sink over the hash-chained log file. */
-import { appendAuditRecord, ensureAuditWritable } from "../audit/log.js";
+import {
+  appendAuditRecord,
+  appendPreparedRecord,
+  ensureAuditWritable,
+  prepareAuditRecord,
+} from "../audit/log.js";
 import type { AuditSink } from "../run/ports.js";
 
 /**
@@ -14,6 +19,14 @@ export function createAuditSink(file: string, options: { fsync?: boolean } = {})
     ensureWritable: () => ensureAuditWritable(file),
     append: (record) => {
       appendAuditRecord(file, record, { fsync });
+    },
+    prepare: (record) => {
+      const prepared = prepareAuditRecord(file, record);
+      return {
+        append: (late) => {
+          appendPreparedRecord(prepared, late, { fsync });
+        },
+      };
     },
   };
 }

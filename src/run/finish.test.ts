@@ -2,8 +2,12 @@
  * Ending a run in one step (finishRun) or with the record built ahead (prepareFinish, for the
  * unguarded run): both must write the same record, and neither may lose one.
  */
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { policy } from "../../test/helpers/policy-factory.js";
+import { createAuditSink } from "../io/audit-sink.js";
 import { evaluateCommand } from "./evaluate.js";
 import { finishRun, prepareFinish } from "./finish.js";
 import { initialResult } from "./initial-result.js";
@@ -70,6 +74,33 @@ describe("prepareFinish", () => {
     });
     expect(JSON.stringify(two.written)).not.toContain("hunter2");
     expect(result).toEqual(one.result);
+  });
+
+  it("writes through the real log sink, prepared ahead, the very line finishRun writes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "preflight-finish-"));
+    try {
+      const lines: string[] = [];
+      for (const ahead of [false, true]) {
+        const file = join(dir, String(ahead), "audit.jsonl");
+        const run = setUp(["ls", "-la"], true);
+        const ports = { ...run.ports, audit: createAuditSink(file, { fsync: false }) };
+        const ending = { ...ENDING, input: run.input, ports, started: STARTED };
+        if (ahead) {
+          const { finish } = prepareFinish(run.result, ending);
+          run.advance(1234);
+          finish();
+        } else {
+          run.advance(1234);
+          finishRun(run.result, ending);
+        }
+        lines.push(readFileSync(file, "utf8"));
+      }
+      expect(lines[1]).toBe(lines[0]);
+      expect(lines[0]).toContain('"durationMs":1234');
+      expect(lines[0]).not.toContain("hunter2");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("keeps the record when the log cannot be written, as finishRun does", () => {

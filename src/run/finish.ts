@@ -23,7 +23,8 @@ export function finishRun(result: RunResult, ending: Ending): RunResult {
   result.durationMs = Math.max(0, ending.ports.now().getTime() - ending.started.getTime());
   if (ending.input.mode === "run") {
     const context = auditContext(ending.input);
-    recordAudit(result, toAuditRecord(result, context), context, ending.ports);
+    const record = toAuditRecord(result, context);
+    recordAudit(result, () => ending.ports.audit.append(record), context);
   }
   return result;
 }
@@ -39,13 +40,19 @@ export function prepareFinish(result: RunResult, ending: Ending): { finish: () =
   result.durationMs = 0;
   const context = auditContext(ending.input);
   const record = ending.input.mode === "run" ? toAuditRecord(result, context) : undefined;
+  // The sink's own work before the lock (redacting, the log's folder) is done ahead too.
+  const prepared = record && ending.ports.audit.prepare?.(record);
   return {
     finish: () => {
       result.durationMs = Math.max(0, ending.ports.now().getTime() - ending.started.getTime());
       if (record) {
         record.time = recordTime(result);
         record.durationMs = result.durationMs;
-        recordAudit(result, record, context, ending.ports);
+        const late = { time: record.time, durationMs: record.durationMs };
+        const write = prepared
+          ? () => prepared.append(late)
+          : () => ending.ports.audit.append(record);
+        recordAudit(result, write, context);
       }
       return result;
     },
@@ -69,14 +76,9 @@ function auditContext(input: RunInput): AuditContext {
 }
 
 /** Writes the audit record; a record that cannot be written is never silently lost. */
-function recordAudit(
-  result: RunResult,
-  record: Record<string, unknown>,
-  context: AuditContext,
-  ports: Pick<RunPorts, "audit">,
-): void {
+function recordAudit(result: RunResult, write: () => void, context: AuditContext): void {
   try {
-    ports.audit.append(record);
+    write();
   } catch (error) {
     // A protected command that ran was checked for a writable log first; failing now is rare
     // and must not look like success. A refusal keeps its own exit code (nothing ran), and

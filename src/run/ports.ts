@@ -42,6 +42,12 @@ export interface AuditSink {
    */
   ensureWritable(): void | Promise<void>;
   append(record: Record<string, unknown>): void;
+  /**
+   * Optional: what append does before it takes the lock, done ahead (the unguarded run does it
+   * while its command runs). `append(late)` then writes the record with the `late` fields,
+   * known only once the run has ended, put in their places; it throws as append does.
+   */
+  prepare?(record: Record<string, unknown>): { append(late: Record<string, unknown>): void };
 }
 
 /** Whether team locks were taken: `release` gives them back (or parks them for a resume). */
