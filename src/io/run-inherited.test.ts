@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { runInherited } from "./run-inherited.js";
+import { controllingTtyNumber, hasControllingTerminal, runInherited } from "./run-inherited.js";
 
 let dir: string;
 beforeEach(() => {
@@ -39,5 +39,51 @@ describe("runInherited: work done while the command runs", () => {
     });
     await expect(run).rejects.toThrow("bookkeeping failed");
     expect(existsSync(join(dir, "done"))).toBe(true);
+  });
+});
+
+describe("hasControllingTerminal", () => {
+  it("finds tty_nr in /proc/self/stat, whatever the command's name holds", () => {
+    const stat = join(dir, "stat");
+    writeFileSync(stat, "4242 (odd) name) S 1 4242 4242 0 -1 4194560 95 0 0 0\n");
+    expect(controllingTtyNumber(stat)).toBe(0);
+    writeFileSync(stat, "4242 (sh) S 1 4242 4242 34816 4242 4194560 95 0 0 0\n");
+    expect(controllingTtyNumber(stat)).toBe(34816);
+    writeFileSync(stat, "garbage");
+    expect(controllingTtyNumber(stat)).toBeUndefined();
+    expect(controllingTtyNumber(join(dir, "missing"))).toBeUndefined();
+    expect(controllingTtyNumber("/proc/self/stat")).toEqual(expect.any(Number));
+  });
+
+  it("reads 'none' from /proc/self/stat's tty_nr without opening /dev/tty", () => {
+    const stat = join(dir, "stat");
+    // A command name with a space and a parenthesis, as the kernel writes it.
+    writeFileSync(stat, "4242 (odd) name) S 1 4242 4242 0 -1 4194560 95 0 0 0\n");
+    expect(hasControllingTerminal(stat)).toBe(false);
+  });
+
+  it("asks /dev/tty when /proc names a terminal, or cannot be read", () => {
+    const viaTty = (() => {
+      try {
+        closeSync(openSync("/dev/tty", "r"));
+        return true;
+      } catch {
+        return false;
+      }
+    })();
+    const stat = join(dir, "stat");
+    writeFileSync(stat, "4242 (sh) S 1 4242 4242 34816 4242 4194560 95 0 0 0\n");
+    expect(hasControllingTerminal(stat)).toBe(viaTty);
+    expect(hasControllingTerminal(join(dir, "missing"))).toBe(viaTty);
+  });
+
+  it("agrees with /dev/tty for this process", () => {
+    let viaTty = true;
+    try {
+      closeSync(openSync("/dev/tty", "r"));
+    } catch {
+      viaTty = false;
+    }
+    expect(hasControllingTerminal()).toBe(viaTty);
   });
 });
