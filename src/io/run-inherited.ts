@@ -39,12 +39,19 @@ function listenForSignals(notice: (text: string) => void): void {
 }
 
 /** Whether this process has a terminal it could talk to, even with its stdio redirected. */
-export function hasControllingTerminal(procStat = "/proc/self/stat"): boolean {
+export function hasControllingTerminal(
+  procStat = "/proc/self/stat",
+  opensTty: () => boolean = ttyOpens,
+): boolean {
   // Linux says "none" for free: tty_nr, the seventh field of /proc/self/stat, is 0. Opening
   // /dev/tty to find that out fails with ENXIO, and Node's first such error costs 0.2-0.3 ms
   // (CI and coding agents run without a terminal, on every command). Otherwise, the test is
   // whether /dev/tty opens.
   if (controllingTtyNumber(procStat) === 0) return false;
+  return opensTty();
+}
+
+function ttyOpens(): boolean {
   try {
     closeSync(openSync("/dev/tty", "r"));
     return true;

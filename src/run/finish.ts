@@ -46,12 +46,10 @@ export function prepareFinish(result: RunResult, ending: Ending): { finish: () =
     finish: () => {
       result.durationMs = Math.max(0, ending.ports.now().getTime() - ending.started.getTime());
       if (record) {
-        record.time = recordTime(result);
-        record.durationMs = result.durationMs;
-        const late = { time: record.time, durationMs: record.durationMs };
+        const late = { time: recordTime(result), durationMs: result.durationMs };
         const write = prepared
           ? () => prepared.append(late)
-          : () => ending.ports.audit.append(record);
+          : () => ending.ports.audit.append({ ...record, ...late });
         recordAudit(result, write, context);
       }
       return result;

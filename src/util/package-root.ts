@@ -7,7 +7,15 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+let found: string | undefined;
+
+/** Found once per process: the policy lookup and the native spawner both ask for it. */
 export function packageRoot(): string {
+  found ??= findPackageRoot();
+  return found;
+}
+
+function findPackageRoot(): string {
   // import.meta.dirname: Node >= 20.11 in ES modules; the CommonJS bundles have it as
   // __dirname (scripts/build.mjs), which spares every run a URL round trip (~0.5 ms).
   let dir = import.meta.dirname ?? dirname(fileURLToPath(import.meta.url));

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { bundleProbe } from "../helpers/bundle-probe.js";
+import { withoutVolatileFields } from "../helpers/report.js";
 import { useWorkspace, type Workspace } from "../helpers/workspace.js";
 
 /** Runs `true` until the compiled policy is cached and its entry indexed as verified. */
@@ -22,10 +23,6 @@ async function warmUp(ws: Workspace, policy: string[] = []): Promise<void> {
     true,
   );
 }
-
-const VOLATILE = ["time", "startedAt", "durationMs", "seq", "prevHash", "hash"];
-const stable = (record: object) =>
-  Object.fromEntries(Object.entries(record).filter(([key]) => !VOLATILE.includes(key)));
 
 describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
   it("runs a command no rule matches without loading the full CLI, and records what the full CLI records", async (t) => {
@@ -46,7 +43,7 @@ describe.concurrent("the unguarded fast path", { timeout: 90_000 }, () => {
 
     const records = ws.auditRecords();
     expect(records).toHaveLength(4);
-    expect(stable(records[3]!)).toEqual(stable(records[0]!));
+    expect(withoutVolatileFields(records[3]!)).toEqual(withoutVolatileFields(records[0]!));
     expect(records[3]).toMatchObject({ outcome: "no-rule", reason: "compare", exitCode: 0 });
     const verify = await ws.run(["audit", "verify"]);
     expect(verify.exitCode).toBe(0);

@@ -72,3 +72,13 @@ export interface AuditRecord extends Report {
 export function entryNames(entries: readonly DiffEntry[]): unknown[] {
   return entries.map((e) => e.entry.name);
 }
+
+/** Fields that differ between two records of the same run: when, how long, where in the chain. */
+const VOLATILE_FIELDS = ["time", "startedAt", "durationMs", "seq", "prevHash", "hash"];
+
+/** A record without its volatile fields, to compare what two runs recorded. */
+export function withoutVolatileFields(record: object): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(record).filter(([key]) => !VOLATILE_FIELDS.includes(key)),
+  );
+}
