@@ -9,6 +9,9 @@ import type { CapturedOutput, InheritedExit, ProcessRunner } from "../run/ports.
 import { runInherited } from "./run-inherited.js";
 
 const MAX_CAPTURE = 64 * 1024 * 1024;
+/** The signals that stop preflight itself (src/cli/interruption.ts). */
+const STOPPING = new Set(["SIGINT", "SIGTERM", "SIGHUP"]);
+const STOPPING_STATUS = new Set([128 + 1, 128 + 2, 128 + 15]);
 
 export function createProcessRunner(options: {
   onTerminal: boolean;
@@ -29,6 +32,16 @@ export function createProcessRunner(options: {
         maxBuffer: MAX_CAPTURE,
         stripFinalNewline: false,
       });
+      // Ctrl-C on a terminal reaches the check and preflight at the same moment. Handed back
+      // at once, the check's death could carry the run to its end (a failed step, its record,
+      // the signal listeners put away) in one burst of promise callbacks, before the event
+      // loop came round to preflight's own SIGINT: exit 70 and a record of a failed check for
+      // an interrupted run. A short wait lets that signal be handled first, if there is one.
+      if (
+        !result.timedOut &&
+        (STOPPING.has(result.signal ?? "") || STOPPING_STATUS.has(result.exitCode ?? 0))
+      )
+        await new Promise((resolve) => setTimeout(resolve, 50));
       const stdout = String(result.stdout ?? "");
       const stderr = String(result.stderr ?? "");
       if (result.timedOut)
