@@ -7,18 +7,27 @@
  */
 import { answerHookQuickly } from "./cli/hook-unguarded.js";
 import { prepareUnguardedRun } from "./cli/unguarded.js";
+import { exitPromptly, type UsedStreams } from "./io/exit-promptly.js";
 import { isatty } from "./io/isatty.js";
 import { homeDirectory } from "./util/os.js";
 
 export function startUnguardedRun(): boolean {
   const args = process.argv.slice(2);
   const env = process.env as Record<string, string | undefined>;
-  const stdout = (text: string) => process.stdout.write(text);
-  const stderr = (text: string) => process.stderr.write(text);
+  // The streams are created on first use only; exitPromptly asks only those that were.
+  const used: UsedStreams = {};
+  const stdout = (text: string) => {
+    used.stdout = process.stdout;
+    return process.stdout.write(text);
+  };
+  const stderr = (text: string) => {
+    used.stderr = process.stderr;
+    return process.stderr.write(text);
+  };
   if (args[0] === "hook") {
     const code = answerHookQuickly(args, { env, home: homeDirectory(env), stdout, stderr });
     if (code === undefined) return false;
-    process.exitCode = code;
+    exitPromptly(code, used);
     return true;
   }
   const run = prepareUnguardedRun(args, {
@@ -31,9 +40,7 @@ export function startUnguardedRun(): boolean {
   });
   if (!run) return false;
   run().then(
-    (code) => {
-      process.exitCode = code;
-    },
+    (code) => exitPromptly(code, used),
     (error) => {
       process.stderr.write(
         `preflight: internal error (a bug in preflight; please report it with this output):\n${(error as Error)?.stack ?? String(error)}\n`,
