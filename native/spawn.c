@@ -38,6 +38,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+
+#include "sha256.h"
 #include <unistd.h>
 
 #if !defined(__linux__) || !defined(__GLIBC__) || !__GLIBC_PREREQ(2, 29)
@@ -45,7 +47,7 @@
 #endif
 
 /* Bumped whenever spawn()'s arguments or results change; src/io/native-spawn.ts checks it. */
-#define SPAWNER_VERSION 1
+#define SPAWNER_VERSION 2 /* the addon's: 2 added sha256.c */
 
 typedef struct {
   pid_t pid;
@@ -282,5 +284,6 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "spawn", function);
   napi_create_int32(env, SPAWNER_VERSION, &version);
   napi_set_named_property(env, exports, "version", version);
+  register_sha256(env, exports);
   return exports;
 }

@@ -24,8 +24,8 @@ import { build } from "esbuild";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 
-// The native spawner (native/spawn.c, loaded by src/io/native-spawn.ts): posix_spawn instead
-// of Node's fork for the wrapped command. Built where there is a C compiler and Node's
+// The native addon (native/spawn.c, loaded by src/util/native-addon.ts): posix_spawn instead
+// of Node's fork for the wrapped command, and SHA-256 (native/sha256.c) for src/util/digest.ts. Built where there is a C compiler and Node's
 // headers (Linux with glibc); anywhere else preflight starts commands through Node, so a
 // failure here is a note, not an error. N-API, so one build serves Node 20, 22 and 24.
 buildNativeSpawner();
@@ -47,10 +47,24 @@ function buildNativeSpawner() {
   if (!headers) return skip("Node's headers (node_api.h) were not found beside this Node");
   mkdirSync(dirname(out), { recursive: true });
   const compiler = process.env.CC || "cc";
-  const source = new URL("../native/spawn.c", import.meta.url).pathname;
+  const sources = ["spawn.c", "sha256.c"].map(
+    (file) => new URL(`../native/${file}`, import.meta.url).pathname,
+  );
   const result = spawnSync(
     compiler,
-    ["-O2", "-Wall", "-Wextra", "-shared", "-fPIC", "-I", headers, "-o", out, source, "-lpthread"],
+    [
+      "-O2",
+      "-Wall",
+      "-Wextra",
+      "-shared",
+      "-fPIC",
+      "-I",
+      headers,
+      "-o",
+      out,
+      ...sources,
+      "-lpthread",
+    ],
     { encoding: "utf8" },
   );
   if (result.error) return skip(`${compiler}: ${result.error.code ?? result.error.message}`);
@@ -217,22 +231,22 @@ await build({
 
 await build({
   ...common,
+  ...asCommonJs,
   entryPoints: ["src/team/modules.ts"],
-  format: "cjs",
   outfile: "dist/team.cjs",
 });
 
 await build({
   ...common,
+  ...asCommonJs,
   entryPoints: ["src/report/github-run.ts"],
-  format: "cjs",
   outfile: "dist/github-run.cjs",
 });
 
 await build({
   ...common,
+  ...asCommonJs,
   entryPoints: ["src/bundles/aws.ts"],
-  format: "cjs",
   outfile: "dist/aws.cjs",
 });
 

@@ -17,6 +17,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ADDON_VERSION } from "../util/native-addon.js";
 import { loadNativeSpawner, nativeSpawner, nativeSpawnerPath } from "./native-spawn.js";
 import { spawnInherited } from "./spawn-inherited.js";
 
@@ -49,7 +50,7 @@ describe("the native spawner is built and loads", () => {
     "is in dist/native after the build, and is the version this code calls",
     () => {
       expect(existsSync(nativeSpawnerPath())).toBe(true);
-      expect(loadNativeSpawner(nativeSpawnerPath())?.version).toBe(1);
+      expect(loadNativeSpawner(nativeSpawnerPath())?.version).toBe(ADDON_VERSION);
       expect(nativeSpawner({})).toBeDefined();
       expect(nativeSpawner({ PREFLIGHT_NO_NATIVE: "1" })).toBeUndefined();
     },

@@ -1,0 +1,79 @@
+/**
+ * preflight's native addon (native/spawn.c and native/sha256.c, built into dist/native/),
+ * where it was built and loads: posix_spawn for the wrapped command (src/io/native-spawn.ts)
+ * and SHA-256 for src/util/digest.ts. Undefined wherever it is absent, from another version,
+ * or switched off with PREFLIGHT_NO_NATIVE=1; callers then use Node (docs/performance.md).
+ */
+import { join } from "node:path";
+import { packageRoot } from "./package-root.js";
+
+/** What native/spawn.c's SPAWNER_VERSION must be for this code to call the addon. */
+export const ADDON_VERSION = 2;
+
+export interface NativeAddon {
+  version: number;
+  /**
+   * The pid, or a negative errno when the command could not start (onExit is then never
+   * called). onExit gets the exit code, or -1 and the number of the signal that ended it.
+   */
+  spawn(
+    file: string,
+    argv: readonly string[],
+    envPairs: readonly string[],
+    cwd: string,
+    detached: boolean,
+    onExit: (code: number, signal: number) => void,
+  ): number;
+  /** SHA-256 of the parts (strings as UTF-8), one after another, as hex. */
+  sha256Hex(parts: readonly (string | Uint8Array)[]): string;
+  /** HMAC-SHA-256 of `data` under `key`, as hex. */
+  hmacSha256Hex(key: Uint8Array, data: string | Uint8Array): string;
+}
+
+/** Where the build puts the addon for this platform and architecture. */
+export function nativeAddonPath(root: string = packageRoot()): string {
+  return join(root, "dist", "native", `spawn-${process.platform}-${process.arch}.node`);
+}
+
+/**
+ * Loaded once per process, not once per bundle: every bundle (dist/fast.cjs, dist/cli.cjs,
+ * dist/team.cjs…) has its own copy of this module, and the fast path may hash the policy
+ * before it hands the command to the full CLI.
+ */
+const LOADED = Symbol.for("preflight.native-addon");
+type Slot = { [LOADED]?: NativeAddon | null };
+
+export function nativeAddon(
+  env: Record<string, string | undefined> = process.env,
+): NativeAddon | undefined {
+  if (env.PREFLIGHT_NO_NATIVE === "1" || process.platform !== "linux") return undefined;
+  const slot = globalThis as Slot;
+  if (slot[LOADED] === undefined) {
+    let file: string | undefined;
+    try {
+      file = nativeAddonPath();
+    } catch {
+      // No installation folder to find it in (a bundle moved on its own): Node's own.
+    }
+    slot[LOADED] = (file !== undefined && loadNativeAddon(file)) || null;
+  }
+  return slot[LOADED] ?? undefined;
+}
+
+/** The addon in `file`, if it loads and is the version this code calls. */
+export function loadNativeAddon(file: string): NativeAddon | undefined {
+  const module = { exports: {} as Partial<NativeAddon> };
+  try {
+    process.dlopen(module, file);
+  } catch {
+    // Not built here (no C compiler at install), or built for another libc: Node's own.
+    return undefined;
+  }
+  const addon = module.exports;
+  return addon.version === ADDON_VERSION &&
+    typeof addon.spawn === "function" &&
+    typeof addon.sha256Hex === "function" &&
+    typeof addon.hmacSha256Hex === "function"
+    ? (addon as NativeAddon)
+    : undefined;
+}
