@@ -3,6 +3,7 @@
  * loads): the unguarded fast path first (dist/fast.cjs), the full CLI (dist/cli.cjs) when the
  * fast path declines. Both are loaded through the code cache (load-bundle.ts).
  */
+import { nativeAddon } from "../util/native-addon.js";
 import { homeDirectory } from "../util/os.js";
 import { loadBundle } from "./load-bundle.js";
 
@@ -19,6 +20,12 @@ export function start(): void {
     atExit: (fn: () => void) => process.once("exit", fn),
     uid: process.getuid?.(),
     buildId: PREFLIGHT_BUILD_ID,
+    // The addon is loaded here, before the first bundle, for its file mapping; the fast path
+    // starts the command with it next (the same load: util/native-addon.ts keeps it).
+    mapBytes: (file: string) => {
+      const bytes = nativeAddon(process.env as Record<string, string | undefined>)?.mapBytes(file);
+      return bytes && new Uint8Array(bytes);
+    },
   };
   const fast = loadBundle("fast.cjs", boot, bootImport, require).exports as {
     startUnguardedRun(): boolean;

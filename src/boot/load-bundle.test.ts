@@ -3,6 +3,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readdirSync,
+  readFileSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -11,6 +12,7 @@ import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadNativeAddon, nativeAddonPath } from "../util/native-addon.js";
 import { type BootEnvironment, loadBundle } from "./load-bundle.js";
 
 let dir: string;
@@ -111,6 +113,60 @@ describe("loadBundle", () => {
     expect(loaded.exports).toEqual({ n: 2 });
     expect(exits).toHaveLength(0);
     expect(existsIn(ownCacheDir())).toEqual([]);
+  });
+
+  it("reads the bytecode through the addon's file mapping where boot has one", () => {
+    const addon = loadNativeAddon(nativeAddonPath());
+    writeBundle("m.cjs", "module.exports = { n: 3 };");
+    const cacheDir = join(dir, "dist", "code-cache");
+    loadBundle(
+      "m.cjs",
+      environment({
+        PREFLIGHT_BUILD_CODE_CACHE: cacheDir,
+        PREFLIGHT_BUILD_CODE_CACHE_FOR: "m.cjs",
+      }),
+      bootImport,
+      bootRequire,
+    );
+    exitNow();
+    const mapped: string[] = [];
+    const viaMapping = (file: string) => {
+      mapped.push(file);
+      // Without the addon (not built here) the same bytes, so the test still runs the path.
+      const bytes = addon?.mapBytes(file);
+      return bytes ? new Uint8Array(bytes) : new Uint8Array(readFileSync(file));
+    };
+    const loaded = loadBundle(
+      "m.cjs",
+      { ...environment(), mapBytes: viaMapping },
+      bootImport,
+      bootRequire,
+    );
+    expect(mapped).toEqual([join(cacheDir, `m.cjs-${process.version}-${process.arch}.bin`)]);
+    expect(loaded.codeCache).toBe("build");
+    expect(loaded.exports).toEqual({ n: 3 });
+  });
+
+  it("reads the bytecode as before when the mapping fails", () => {
+    writeBundle("n.cjs", "module.exports = { n: 4 };");
+    loadBundle(
+      "n.cjs",
+      environment({
+        PREFLIGHT_BUILD_CODE_CACHE: join(dir, "dist", "code-cache"),
+        PREFLIGHT_BUILD_CODE_CACHE_FOR: "n.cjs",
+      }),
+      bootImport,
+      bootRequire,
+    );
+    exitNow();
+    const loaded = loadBundle(
+      "n.cjs",
+      { ...environment(), mapBytes: () => undefined },
+      bootImport,
+      bootRequire,
+    );
+    expect(loaded.codeCache).toBe("build");
+    expect(loaded.exports).toEqual({ n: 4 });
   });
 
   it("the build writes only the bundle it was asked for", () => {

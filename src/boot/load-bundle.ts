@@ -59,6 +59,11 @@ export interface BootEnvironment {
   uid: number | undefined;
   /** This build's id: the state folder's bytecode is named by it (V8 checks only lengths). */
   buildId: string;
+  /**
+   * A bytecode file's bytes without copying them (the native addon's file mapping), or
+   * undefined to read it as usual. Only for files written whole and renamed into place.
+   */
+  mapBytes?: (file: string) => Uint8Array | undefined;
 }
 
 type BundleFunction = (
@@ -75,21 +80,21 @@ function runtimeTag(name: string): string {
   return `${name}-${process.version}-${process.arch}.bin`;
 }
 
-function readIfPresent(file: string): Buffer | undefined {
+function readIfPresent(file: string, boot: BootEnvironment): Uint8Array | undefined {
   try {
-    return readFileSync(file);
+    return boot.mapBytes?.(file) ?? readFileSync(file);
   } catch {
     return undefined;
   }
 }
 
 /** A cache file in the state folder, only when this user owns it and nobody else can write it. */
-function readOwnCache(file: string, uid: number | undefined): Buffer | undefined {
+function readOwnCache(file: string, boot: BootEnvironment): Uint8Array | undefined {
   try {
     const stat = statSync(file);
-    if (uid !== undefined && stat.uid !== uid) return undefined;
+    if (boot.uid !== undefined && stat.uid !== boot.uid) return undefined;
     if ((stat.mode & 0o022) !== 0) return undefined;
-    return readFileSync(file);
+    return boot.mapBytes?.(file) ?? readFileSync(file);
   } catch {
     return undefined;
   }
@@ -158,7 +163,7 @@ export function loadBundle(
     script = compileWith(
       source,
       filename,
-      readIfPresent(join(boot.bundleDir, "code-cache", runtimeTag(name))),
+      readIfPresent(join(boot.bundleDir, "code-cache", runtimeTag(name)), boot),
     );
     if (script) {
       codeCache = "build";
@@ -166,7 +171,7 @@ export function loadBundle(
       // The package's bytecode does not fit this Node (or there is none): use, or leave, ours.
       const dir = join(stateDirectory(boot.env, boot.home()), "code-cache");
       const file = join(dir, `${boot.buildId}-${runtimeTag(name)}`);
-      script = compileWith(source, filename, readOwnCache(file, boot.uid));
+      script = compileWith(source, filename, readOwnCache(file, boot));
       if (script) {
         codeCache = "own";
       } else {
@@ -208,7 +213,7 @@ function readBundle(filename: string): string {
 function compileWith(
   source: string,
   filename: string,
-  cachedData: Buffer | undefined,
+  cachedData: Uint8Array | undefined,
 ): Script | undefined {
   if (cachedData === undefined) return undefined;
   const script = compile(source, filename, cachedData);
@@ -241,6 +246,6 @@ function run(
   return module.exports;
 }
 
-function compile(source: string, filename: string, cachedData: Buffer | undefined): Script {
+function compile(source: string, filename: string, cachedData: Uint8Array | undefined): Script {
   return new Script(source, { filename, ...(cachedData !== undefined && { cachedData }) });
 }

@@ -1,8 +1,9 @@
 /**
- * preflight's native addon (native/spawn.c and native/sha256.c, built into dist/native/),
- * where it was built and loads: posix_spawn for the wrapped command (src/io/native-spawn.ts)
- * and SHA-256 for src/util/digest.ts. Undefined wherever it is absent, from another version,
- * or switched off with PREFLIGHT_NO_NATIVE=1; callers then use Node (docs/performance.md).
+ * preflight's native addon (native/spawn.c, sha256.c and map-file.c, built into
+ * dist/native/), where it was built and loads: posix_spawn for the wrapped command
+ * (src/io/native-spawn.ts), SHA-256 for src/util/digest.ts, and the code cache read through a
+ * file mapping for src/boot. Undefined wherever it is absent, from another version, or
+ * switched off with PREFLIGHT_NO_NATIVE=1; callers then use Node (docs/performance.md).
  */
 import { join } from "node:path";
 import { packageRoot } from "./package-root.js";
@@ -28,6 +29,8 @@ export interface NativeAddon {
   sha256Hex(parts: readonly (string | Uint8Array)[]): string;
   /** HMAC-SHA-256 of `data` under `key`, as hex. */
   hmacSha256Hex(key: Uint8Array, data: string | Uint8Array): string;
+  /** A file's bytes over a read-only mapping; undefined when it cannot be opened or mapped. */
+  mapBytes(path: string): ArrayBuffer | undefined;
 }
 
 /** Where the build puts the addon for this platform and architecture. */
@@ -73,7 +76,8 @@ export function loadNativeAddon(file: string): NativeAddon | undefined {
   return addon.version === ADDON_VERSION &&
     typeof addon.spawn === "function" &&
     typeof addon.sha256Hex === "function" &&
-    typeof addon.hmacSha256Hex === "function"
+    typeof addon.hmacSha256Hex === "function" &&
+    typeof addon.mapBytes === "function"
     ? (addon as NativeAddon)
     : undefined;
 }

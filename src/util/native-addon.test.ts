@@ -1,0 +1,52 @@
+/**
+ * The native addon's file mapping (native/map-file.c), on real files: boot hands what it
+ * returns to V8 as the code cache, so it must be the file's bytes exactly, and nothing at all
+ * where there is no regular file to map.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadNativeAddon, nativeAddon, nativeAddonPath } from "./native-addon.js";
+
+const addon = loadNativeAddon(nativeAddonPath());
+const haveCompiler = spawnSync("cc", ["--version"]).status === 0;
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), "preflight-addon-"));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+describe("the native addon", () => {
+  it("is built and loads wherever there is a C compiler on Linux", () => {
+    if (process.platform !== "linux" || !haveCompiler) return;
+    expect(addon).toBeDefined();
+  });
+
+  it("is not loaded when PREFLIGHT_NO_NATIVE=1", () => {
+    expect(nativeAddon({ PREFLIGHT_NO_NATIVE: "1" })).toBeUndefined();
+  });
+
+  it.runIf(addon !== undefined)("maps a file's bytes exactly, whatever its size", () => {
+    for (const size of [1, 4095, 4096, 4097, 300_000]) {
+      const file = join(dir, `f${size}`);
+      const bytes = Buffer.alloc(size);
+      for (let i = 0; i < size; i++) bytes[i] = (i * 31 + size) & 255;
+      writeFileSync(file, bytes);
+      const mapped = addon!.mapBytes(file);
+      expect(mapped).toBeInstanceOf(ArrayBuffer);
+      expect(Buffer.from(mapped!).equals(readFileSync(file))).toBe(true);
+    }
+  });
+
+  it.runIf(addon !== undefined)("maps nothing where there is no regular file with bytes", () => {
+    writeFileSync(join(dir, "empty"), "");
+    mkdirSync(join(dir, "folder"));
+    expect(addon!.mapBytes(join(dir, "missing"))).toBeUndefined();
+    expect(addon!.mapBytes(join(dir, "empty"))).toBeUndefined();
+    expect(addon!.mapBytes(join(dir, "folder"))).toBeUndefined();
+    expect(addon!.mapBytes(join(dir, "x".repeat(5000)))).toBeUndefined();
+  });
+});
