@@ -3,6 +3,7 @@ import {
   mkdirSync,
   mkdtempSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeFileSync,
 } from "node:fs";
@@ -180,6 +181,54 @@ describe("prepareAuditRecord and appendPreparedRecord", () => {
     const blocked = join(dir, "blocked", "audit.jsonl");
     const prepared = prepareAuditRecord(blocked, record(1));
     expect(() => appendPreparedRecord(prepared, {})).toThrow(AuditWriteError);
+  });
+});
+
+describe("the log's end read ahead (prepareAuditRecord with readAhead)", () => {
+  it("is used when nothing touched the log since: the same line as without it", () => {
+    const other = join(dir, "other", "audit.jsonl");
+    for (const log of [file, other]) {
+      appendAuditRecord(log, record(1));
+      appendAuditRecord(log, record(2));
+    }
+    const ahead = prepareAuditRecord(file, record(3), { readAhead: true });
+    expect(ahead.ahead?.end?.seq).toBe(2);
+    appendPreparedRecord(ahead, {});
+    appendPreparedRecord(prepareAuditRecord(other, record(3)), {});
+    expect(readFileSync(file, "utf8")).toBe(readFileSync(other, "utf8"));
+    expect(verifyAuditLog(file)).toEqual({ ok: true, records: 3 });
+  });
+
+  it("is not used when another run appended in between: the chain goes on from that record", () => {
+    appendAuditRecord(file, record(1));
+    const prepared = prepareAuditRecord(file, record(3), { readAhead: true });
+    const between = appendAuditRecord(file, record(2));
+    const written = appendPreparedRecord(prepared, {});
+    expect(written.prevHash).toBe(between.hash);
+    expect(written.line).toBe(3);
+    expect(verifyAuditLog(file)).toEqual({ ok: true, records: 3 });
+  });
+
+  it("is not used when the log was replaced by another file of the same size", () => {
+    const other = join(dir, "other", "audit.jsonl");
+    appendAuditRecord(file, record(1));
+    appendAuditRecord(other, record(1));
+    appendAuditRecord(other, { ...record(1), user: "spy" }); // same length as record(1)'s line
+    const replacement = readFileSync(other, "utf8").split("\n")[1]!;
+    expect(replacement.length).toBe(lines()[0]!.length);
+    const prepared = prepareAuditRecord(file, record(2), { readAhead: true });
+    // Rewritten (a new inode, same size): the read-ahead saw the old last record.
+    writeFileSync(`${file}.new`, `${replacement}\n`);
+    renameSync(`${file}.new`, file);
+    const written = appendPreparedRecord(prepared, {});
+    expect(written.prevHash).toBe(JSON.parse(replacement).hash);
+  });
+
+  it("is nothing when there is no log yet, and the append starts the chain", () => {
+    const prepared = prepareAuditRecord(file, record(1), { readAhead: true });
+    expect(prepared.ahead).toBeUndefined();
+    expect(appendPreparedRecord(prepared, {}).prevHash).toBe(GENESIS_HASH);
+    expect(verifyAuditLog(file)).toEqual({ ok: true, records: 1 });
   });
 });
 

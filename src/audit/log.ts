@@ -103,16 +103,78 @@ function nextSeq(
   return countNewlines(fd, size) + (cutLine ? 2 : 1);
 }
 
-function appendLocked(file: string, content: AuditRecord, fsync: boolean): AuditWriteResult {
+/** Where the chain ends in a log file, and the file's stats when that was read. */
+export interface ChainEnd {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  /** The last whole record, undefined in a log that has none. */
+  end: ChainedRecord | undefined;
+  /** The file does not end with a newline (a crash cut its last line). */
+  cutLine: boolean;
+}
+
+function readChainEnd(fd: number): ChainEnd {
+  const { ino, size, mtimeMs, ctimeMs } = fstatSync(fd);
+  const tail = readTail(fd, size, (lines) => findChainEnd(lines) !== undefined);
+  return {
+    ino,
+    size,
+    mtimeMs,
+    ctimeMs,
+    end: findChainEnd(tail.lines),
+    cutLine: !tail.endsWithNewline,
+  };
+}
+
+/**
+ * The chain's end read before the lock is taken, or undefined (no log yet, unreadable). The
+ * append uses it only if the file under the lock is the same one, unchanged: same inode,
+ * size and times. Any append since (another preflight's) changes the size.
+ */
+export function readChainEndAhead(file: string): ChainEnd | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return undefined;
+  }
+  try {
+    return readChainEnd(fd);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function unchanged(
+  ahead: ChainEnd,
+  now: { ino: number; size: number; mtimeMs: number; ctimeMs: number },
+) {
+  return (
+    ahead.ino === now.ino &&
+    ahead.size === now.size &&
+    ahead.mtimeMs === now.mtimeMs &&
+    ahead.ctimeMs === now.ctimeMs
+  );
+}
+
+function appendLocked(
+  file: string,
+  content: AuditRecord,
+  fsync: boolean,
+  ahead: ChainEnd | undefined,
+): AuditWriteResult {
   const fd = openSync(file, "a+", 0o600);
   try {
-    const { size } = fstatSync(fd);
-    const tail = readTail(fd, size, (lines) => findChainEnd(lines) !== undefined);
-    const end = findChainEnd(tail.lines);
+    const stats = fstatSync(fd);
+    const { size } = stats;
+    const { end, cutLine } = ahead && unchanged(ahead, stats) ? ahead : readChainEnd(fd);
     // A cut last line (a crash mid-write) is closed with a newline and left for verify to
     // report; the chain continues from the last whole record, so nothing after it is lost and
     // deleting the cut line later leaves an intact chain.
-    const cutLine = !tail.endsWithNewline;
     const prevHash = end?.hash ?? GENESIS_HASH;
     const seq = nextSeq(fd, size, end, cutLine);
     const body = { ...content, seq };
@@ -152,16 +214,20 @@ export interface PreparedAuditRecord {
   file: string;
   content: AuditRecord;
   folderMade: boolean;
+  /** The log's end read ahead (readChainEndAhead), used if the file has not changed since. */
+  ahead?: ChainEnd;
 }
 
 /**
  * What an append does before it takes the lock: the record redacted (and the caller's object
- * left alone), and the log's folder made. It never throws for the folder: a failure there is
- * met again, and reported, by appendPreparedRecord.
+ * left alone), the log's folder made, and with `readAhead` the chain's end read (for a record
+ * prepared while a command runs: after it ends, the lock is all that is left to wait for).
+ * It never throws: a failure here is met again, and reported, by appendPreparedRecord.
  */
 export function prepareAuditRecord(
   file: string,
   record: Record<string, unknown>,
+  options: { readAhead?: boolean } = {},
 ): PreparedAuditRecord {
   const { seq: _seq, prevHash: _prev, hash: _hash, ...content } = redactDeep(record);
   let folderMade = false;
@@ -171,7 +237,8 @@ export function prepareAuditRecord(
   } catch {
     // Reported by the append, which tries again.
   }
-  return { file, content, folderMade };
+  const ahead = options.readAhead ? readChainEndAhead(file) : undefined;
+  return { file, content, folderMade, ...(ahead && { ahead }) };
 }
 
 /**
@@ -190,6 +257,8 @@ export function appendPreparedRecord(
   Object.assign(content, stamped);
   return wrapWriteErrors(file, () => {
     if (!folderMade) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-    return withFileLock(file, () => appendLocked(file, content, options.fsync ?? true));
+    return withFileLock(file, () =>
+      appendLocked(file, content, options.fsync ?? true, prepared.ahead),
+    );
   });
 }

@@ -21,7 +21,8 @@ export function createAuditSink(file: string, options: { fsync?: boolean } = {})
       appendAuditRecord(file, record, { fsync });
     },
     prepare: (record) => {
-      const prepared = prepareAuditRecord(file, record);
+      // Prepared while the command runs: the log's end is read then too.
+      const prepared = prepareAuditRecord(file, record, { readAhead: true });
       return {
         append: (late) => {
           appendPreparedRecord(prepared, late, { fsync });
