@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "identity.h"
 #include "map-file.h"
 #include "sha256.h"
 #include <unistd.h>
@@ -48,7 +49,7 @@
 #endif
 
 /* Bumped whenever spawn()'s arguments or results change; src/io/native-spawn.ts checks it. */
-#define SPAWNER_VERSION 2 /* the addon's: 2 added sha256.c and map-file.c */
+#define SPAWNER_VERSION 2 /* the addon's: 2 added sha256.c, map-file.c, identity.c */
 
 typedef struct {
   pid_t pid;
@@ -287,5 +288,6 @@ NAPI_MODULE_INIT() {
   napi_set_named_property(env, exports, "version", version);
   register_sha256(env, exports);
   register_map_file(env, exports);
+  register_identity(env, exports);
   return exports;
 }

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { hrtime, kill, pid as ownPid } from "node:process";
+import { hostName } from "../util/identity.js";
 import { isoTime } from "../util/iso-time.js";
-import { os } from "../util/os.js";
 
 export interface FileLockOptions {
   /** Give up after this long. Default 10 s. */
@@ -126,7 +126,7 @@ export function withFileLock<T>(file: string, fn: () => T, options: FileLockOpti
   const staleMs = options.staleMs ?? 30_000;
   const isAlive = options.isAlive ?? defaultIsAlive;
   const now = options.now ?? Date.now;
-  const host = os().hostname();
+  const host = hostName();
   const ownerText = (): string =>
     JSON.stringify({
       pid: ownPid,

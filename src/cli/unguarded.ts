@@ -23,7 +23,7 @@ import { initialResult } from "../run/initial-result.js";
 import { describeExit } from "../run/outcome.js";
 import type { AuditSink, InheritedExit, RunInput } from "../run/ports.js";
 import type { RunResult } from "../run/result.js";
-import { os } from "../util/os.js";
+import { hostName } from "../util/identity.js";
 import type { CliContext } from "./context.js";
 import { currentUser } from "./current-user.js";
 import { readRunArgv } from "./fast-argv.js";
@@ -112,7 +112,7 @@ export function prepareUnguardedRun(
             cwd: ctx.cwd,
             env: ctx.env,
             user: currentUser(ctx.env),
-            host: os().hostname(),
+            host: hostName(),
             interactive: ctx.isatty(0) && !ctx.env.CI,
             ci: Boolean(ctx.env.CI),
             home: ctx.home,

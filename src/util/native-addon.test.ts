@@ -5,7 +5,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { hostname, tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadNativeAddon, nativeAddon, nativeAddonPath } from "./native-addon.js";
@@ -48,5 +48,9 @@ describe("the native addon", () => {
     expect(addon!.mapBytes(join(dir, "empty"))).toBeUndefined();
     expect(addon!.mapBytes(join(dir, "folder"))).toBeUndefined();
     expect(addon!.mapBytes(join(dir, "x".repeat(5000)))).toBeUndefined();
+  });
+
+  it.runIf(addon !== undefined)("names the user and host as node:os does", () => {
+    expect(addon!.identity()).toEqual([userInfo().username, hostname()]);
   });
 });

@@ -1,9 +1,10 @@
 /**
- * preflight's native addon (native/spawn.c, sha256.c and map-file.c, built into
+ * preflight's native addon (native/spawn.c, sha256.c, map-file.c and identity.c, built into
  * dist/native/), where it was built and loads: posix_spawn for the wrapped command
- * (src/io/native-spawn.ts), SHA-256 for src/util/digest.ts, and the code cache read through a
- * file mapping for src/boot. Undefined wherever it is absent, from another version, or
- * switched off with PREFLIGHT_NO_NATIVE=1; callers then use Node (docs/performance.md).
+ * (src/io/native-spawn.ts), SHA-256 for src/util/digest.ts, the code cache read through a
+ * file mapping for src/boot, the user's and host's names for src/util/identity.ts.
+ * Undefined wherever it is absent, from another version, or switched off with
+ * PREFLIGHT_NO_NATIVE=1; callers then use Node (docs/performance.md).
  */
 import { join } from "node:path";
 import { packageRoot } from "./package-root.js";
@@ -31,6 +32,8 @@ export interface NativeAddon {
   hmacSha256Hex(key: Uint8Array, data: string | Uint8Array): string;
   /** A file's bytes over a read-only mapping; undefined when it cannot be opened or mapped. */
   mapBytes(path: string): ArrayBuffer | undefined;
+  /** [os.userInfo().username or null, os.hostname() or null], without loading node:os. */
+  identity(): [string | null, string | null];
 }
 
 /** Where the build puts the addon for this platform and architecture. */
@@ -77,7 +80,8 @@ export function loadNativeAddon(file: string): NativeAddon | undefined {
     typeof addon.spawn === "function" &&
     typeof addon.sha256Hex === "function" &&
     typeof addon.hmacSha256Hex === "function" &&
-    typeof addon.mapBytes === "function"
+    typeof addon.mapBytes === "function" &&
+    typeof addon.identity === "function"
     ? (addon as NativeAddon)
     : undefined;
 }
