@@ -39,6 +39,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "exit.h"
 #include "identity.h"
 #include "map-file.h"
 #include "sha256.h"
@@ -49,7 +50,7 @@
 #endif
 
 /* Bumped whenever spawn()'s arguments or results change; src/io/native-spawn.ts checks it. */
-#define SPAWNER_VERSION 2 /* the addon's: 2 added sha256.c, map-file.c, identity.c */
+#define SPAWNER_VERSION 2 /* the addon's: 2 added sha256.c, map-file.c, identity.c, exit.c */
 
 typedef struct {
   pid_t pid;
@@ -289,5 +290,6 @@ NAPI_MODULE_INIT() {
   register_sha256(env, exports);
   register_map_file(env, exports);
   register_identity(env, exports);
+  register_exit(env, exports);
   return exports;
 }

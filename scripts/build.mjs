@@ -26,8 +26,8 @@ rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 
 // The native addon (native/spawn.c, loaded by src/util/native-addon.ts): posix_spawn instead
 // of Node's fork for the wrapped command, SHA-256 (native/sha256.c) for src/util/digest.ts,
-// the code cache read through a file mapping (native/map-file.c) for src/boot, and the user's
-// and host's names (native/identity.c) for the audit record. Built where there is a C compiler and Node's
+// the code cache read through a file mapping (native/map-file.c) for src/boot, the user's
+// and host's names (native/identity.c) for the audit record, and a prompt exit (native/exit.c). Built where there is a C compiler and Node's
 // headers (Linux with glibc); anywhere else preflight starts commands through Node, so a
 // failure here is a note, not an error. N-API, so one build serves Node 20, 22 and 24.
 buildNativeSpawner();
@@ -49,7 +49,7 @@ function buildNativeSpawner() {
   if (!headers) return skip("Node's headers (node_api.h) were not found beside this Node");
   mkdirSync(dirname(out), { recursive: true });
   const compiler = process.env.CC || "cc";
-  const sources = ["spawn.c", "sha256.c", "map-file.c", "identity.c"].map(
+  const sources = ["spawn.c", "sha256.c", "map-file.c", "identity.c", "exit.c"].map(
     (file) => new URL(`../native/${file}`, import.meta.url).pathname,
   );
   const result = spawnSync(

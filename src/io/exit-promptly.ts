@@ -1,18 +1,24 @@
 /**
  * Ending the process the moment an unguarded run or a hook's answer is done. Left to itself,
- * Node first tears its environment down (frees the heap, disposes of the isolate, drains the
- * platform's threads): 3-4 ms on these machines, paid after the work is over, and as much as
- * a tenth of what a command no rule matches costs (docs/performance.md). `process.exit` still
- * emits "exit" (boot writes its code cache there); what it skips is waiting for work still
- * pending, and the fast path leaves none: the audit record is written synchronously before
- * the run's promise settles. The one thing that could be pending is output preflight wrote
- * to a stream Node had to queue; then the natural exit is kept, which flushes it.
+ * Node first tears its environment down (frees the heap, disposes of the isolate, drains and
+ * joins the platform's threads): 3-6 ms on these machines, paid after the work is over, as
+ * much as a third of what a command no rule matches costs (docs/performance.md). Everything
+ * preflight does on this path is synchronous and already done when this is called (the audit
+ * record is written), so only output preflight wrote to a stream that Node had to queue could
+ * be lost: then the natural exit is kept, which flushes it.
+ *
+ * Where the native addon is loaded, the process ends with _exit after "exit" is emitted (boot
+ * writes its bytecode there), skipping even process.exit's teardown; not when Node has a file
+ * of its own to write at exit (coverage, a profile: any Node option or NODE_V8_COVERAGE).
+ * Otherwise process.exit, which emits "exit" itself.
  */
+import { nativeAddon } from "../util/native-addon.js";
 
 /** The parts of `process` this needs, so that a test can stand in for it. */
 export interface ExitingProcess {
   exitCode?: number | string | undefined;
   exit(code: number): void;
+  emit(event: "exit", code: number): boolean;
 }
 
 /** What preflight wrote to, if anything: only those streams are asked (asking creates one). */
@@ -25,8 +31,21 @@ export function exitPromptly(
   code: number,
   used: UsedStreams,
   proc: ExitingProcess = process as ExitingProcess,
+  immediate: ((code: number) => never) | undefined = immediateExit(),
 ): void {
   proc.exitCode = code;
   if ((used.stdout?.writableLength ?? 0) > 0 || (used.stderr?.writableLength ?? 0) > 0) return;
+  if (immediate) {
+    proc.emit("exit", code);
+    immediate(code);
+  }
   proc.exit(code);
+}
+
+/** The addon's _exit, where nothing Node writes at exit would be lost by it. */
+function immediateExit(): ((code: number) => never) | undefined {
+  const env = process.env;
+  if (process.execArgv.length > 0 || env.NODE_OPTIONS || env.NODE_V8_COVERAGE) return undefined;
+  const native = nativeAddon(env as Record<string, string | undefined>);
+  return native && ((code: number) => native.exitNow(code));
 }

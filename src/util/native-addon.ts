@@ -1,8 +1,9 @@
 /**
- * preflight's native addon (native/spawn.c, sha256.c, map-file.c and identity.c, built into
- * dist/native/), where it was built and loads: posix_spawn for the wrapped command
+ * preflight's native addon (native/spawn.c, sha256.c, map-file.c, identity.c and exit.c,
+ * built into dist/native/), where it was built and loads: posix_spawn for the wrapped command
  * (src/io/native-spawn.ts), SHA-256 for src/util/digest.ts, the code cache read through a
- * file mapping for src/boot, the user's and host's names for src/util/identity.ts.
+ * file mapping for src/boot, the user's and host's names for src/util/identity.ts, a prompt
+ * exit for src/io/exit-promptly.ts.
  * Undefined wherever it is absent, from another version, or switched off with
  * PREFLIGHT_NO_NATIVE=1; callers then use Node (docs/performance.md).
  */
@@ -34,6 +35,8 @@ export interface NativeAddon {
   mapBytes(path: string): ArrayBuffer | undefined;
   /** [os.userInfo().username or null, os.hostname() or null], without loading node:os. */
   identity(): [string | null, string | null];
+  /** _exit(code): ends the process without Node's teardown (src/io/exit-promptly.ts). */
+  exitNow(code: number): never;
 }
 
 /** Where the build puts the addon for this platform and architecture. */
@@ -81,7 +84,8 @@ export function loadNativeAddon(file: string): NativeAddon | undefined {
     typeof addon.sha256Hex === "function" &&
     typeof addon.hmacSha256Hex === "function" &&
     typeof addon.mapBytes === "function" &&
-    typeof addon.identity === "function"
+    typeof addon.identity === "function" &&
+    typeof addon.exitNow === "function"
     ? (addon as NativeAddon)
     : undefined;
 }
