@@ -7,12 +7,17 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-let found: string | undefined;
+/**
+ * Found once per process, not once per bundle (each bundle has its own copy of this module):
+ * boot asks first, for the native addon, then the fast path's policy lookup.
+ */
+const FOUND = Symbol.for("preflight.package-root");
+type Slot = { [FOUND]?: string };
 
-/** Found once per process: the policy lookup and the native spawner both ask for it. */
 export function packageRoot(): string {
-  found ??= findPackageRoot();
-  return found;
+  const slot = globalThis as Slot;
+  slot[FOUND] ??= findPackageRoot();
+  return slot[FOUND];
 }
 
 function findPackageRoot(): string {
