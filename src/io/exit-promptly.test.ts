@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type ExitingProcess, exitPromptly } from "./exit-promptly.js";
+import { type ExitingProcess, exitPromptly, nothingWrittenAtExit } from "./exit-promptly.js";
 
 function fakeProcess() {
   const events: string[] = [];
@@ -47,5 +47,28 @@ describe("exitPromptly", () => {
     exitPromptly(64, used, proc, immediate);
     expect(events).toEqual([]);
     expect(proc.exitCode).toBe(64);
+  });
+});
+
+describe("nothingWrittenAtExit", () => {
+  it("allows no options, and options that leave nothing for Node to do at exit", () => {
+    expect(nothingWrittenAtExit([], {})).toBe(true);
+    expect(
+      nothingWrittenAtExit([], { NODE_OPTIONS: " --max-old-space-size=4096  --use-openssl-ca " }),
+    ).toBe(true);
+    expect(nothingWrittenAtExit(["--enable-source-maps"], { NODE_OPTIONS: "--no-warnings" })).toBe(
+      true,
+    );
+  });
+
+  it.each([
+    [["--cpu-prof"], {}],
+    [[], { NODE_OPTIONS: "--max-old-space-size=4096 --heap-prof" }],
+    [[], { NODE_OPTIONS: "--require ./hook.js" }],
+    [[], { NODE_OPTIONS: '--max-old-space-size="4096"' }],
+    [["--inspect"], {}],
+    [[], { NODE_V8_COVERAGE: "/tmp/coverage" }],
+  ])("keeps Node's own exit for %j %j", (execArgv, env) => {
+    expect(nothingWrittenAtExit(execArgv, env as Record<string, string>)).toBe(false);
   });
 });
