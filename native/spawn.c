@@ -49,8 +49,8 @@
 #error "the native spawner needs Linux with glibc 2.29 or later"
 #endif
 
-/* Bumped whenever spawn()'s arguments or results change; src/io/native-spawn.ts checks it. */
-#define SPAWNER_VERSION 2 /* the addon's: 2 added sha256.c, map-file.c, identity.c, exit.c */
+/* Bumped whenever any export's arguments or results change; src/util/native-addon.ts checks it. */
+#define ADDON_VERSION 2 /* the addon's: 2 added sha256.c, map-file.c, identity.c, exit.c */
 
 typedef struct {
   pid_t pid;
@@ -285,7 +285,7 @@ NAPI_MODULE_INIT() {
   napi_value function, version;
   napi_create_function(env, "spawn", NAPI_AUTO_LENGTH, spawn, NULL, &function);
   napi_set_named_property(env, exports, "spawn", function);
-  napi_create_int32(env, SPAWNER_VERSION, &version);
+  napi_create_int32(env, ADDON_VERSION, &version);
   napi_set_named_property(env, exports, "version", version);
   register_sha256(env, exports);
   register_map_file(env, exports);

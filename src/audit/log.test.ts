@@ -199,6 +199,15 @@ describe("the log's end read ahead (prepareAuditRecord with readAhead)", () => {
     expect(verifyAuditLog(file)).toEqual({ ok: true, records: 3 });
   });
 
+  it("is what the append chains from while the file is unchanged (the tail is not read again)", () => {
+    appendAuditRecord(file, record(1));
+    const prepared = prepareAuditRecord(file, record(2), { readAhead: true });
+    // A reading the file does not hold: only the read-ahead can supply this hash.
+    const marked = "f".repeat(64);
+    prepared.ahead = { ...prepared.ahead!, end: { ...prepared.ahead!.end!, hash: marked } };
+    expect(appendPreparedRecord(prepared, {}).prevHash).toBe(marked);
+  });
+
   it("is not used when another run appended in between: the chain goes on from that record", () => {
     appendAuditRecord(file, record(1));
     const prepared = prepareAuditRecord(file, record(3), { readAhead: true });

@@ -169,6 +169,36 @@ describe("loadBundle", () => {
     expect(loaded.exports).toEqual({ n: 4 });
   });
 
+  it("gives V8 what the mapping returns, not another reading of the file", () => {
+    const body = "module.exports = { n: 5 };";
+    // Good bytecode for this source, made under another name (V8 caches a script it has
+    // compiled by name, and would not look at the bytecode of one it already has).
+    writeBundle("o-source.cjs", body);
+    const cacheDir = join(dir, "dist", "code-cache");
+    loadBundle(
+      "o-source.cjs",
+      environment({
+        PREFLIGHT_BUILD_CODE_CACHE: cacheDir,
+        PREFLIGHT_BUILD_CODE_CACHE_FOR: "o-source.cjs",
+      }),
+      bootImport,
+      bootRequire,
+    );
+    exitNow();
+    writeBundle("o.cjs", body);
+    const tag = `${process.version}-${process.arch}.bin`;
+    writeFileSync(join(cacheDir, `o.cjs-${tag}`), Buffer.alloc(4096, 7)); // the file: damaged
+    const good = new Uint8Array(readFileSync(join(cacheDir, `o-source.cjs-${tag}`)));
+    const loaded = loadBundle(
+      "o.cjs",
+      { ...environment(), mapBytes: () => good },
+      bootImport,
+      bootRequire,
+    );
+    expect(loaded.codeCache).toBe("build");
+    expect(loaded.exports).toEqual({ n: 5 });
+  });
+
   it("the build writes only the bundle it was asked for", () => {
     writeBundle("e.cjs", "module.exports = 1;");
     loadBundle(

@@ -17,8 +17,12 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ADDON_VERSION } from "../util/native-addon.js";
-import { loadNativeSpawner, nativeSpawner, nativeSpawnerPath } from "./native-spawn.js";
+import {
+  ADDON_VERSION,
+  loadNativeAddon,
+  nativeAddon,
+  nativeAddonPath,
+} from "../util/native-addon.js";
 import { spawnInherited } from "./spawn-inherited.js";
 
 let dir: string;
@@ -49,24 +53,24 @@ describe("the native spawner is built and loads", () => {
   it.runIf(process.platform === "linux" && haveCompiler)(
     "is in dist/native after the build, and is the version this code calls",
     () => {
-      expect(existsSync(nativeSpawnerPath())).toBe(true);
-      expect(loadNativeSpawner(nativeSpawnerPath())?.version).toBe(ADDON_VERSION);
-      expect(nativeSpawner({})).toBeDefined();
-      expect(nativeSpawner({ PREFLIGHT_NO_NATIVE: "1" })).toBeUndefined();
+      expect(existsSync(nativeAddonPath())).toBe(true);
+      expect(loadNativeAddon(nativeAddonPath())?.version).toBe(ADDON_VERSION);
+      expect(nativeAddon({})).toBeDefined();
+      expect(nativeAddon({ PREFLIGHT_NO_NATIVE: "1" })).toBeUndefined();
     },
   );
 
   it("is passed over when the file is missing or is not an addon", () => {
-    expect(loadNativeSpawner(join(dir, "missing.node"))).toBeUndefined();
+    expect(loadNativeAddon(join(dir, "missing.node"))).toBeUndefined();
     const notAnAddon = join(dir, "spawn.node");
     writeFileSync(notAnAddon, "not a shared object");
-    expect(loadNativeSpawner(notAnAddon)).toBeUndefined();
+    expect(loadNativeAddon(notAnAddon)).toBeUndefined();
   });
 
   it.runIf(process.platform === "linux" && haveCompiler)(
     "rejects wrong arguments with a TypeError instead of starting anything",
     () => {
-      const spawner = loadNativeSpawner(nativeSpawnerPath())!;
+      const spawner = loadNativeAddon(nativeAddonPath())!;
       const call = spawner.spawn as unknown as (...args: unknown[]) => number;
       expect(() => call("true", [], [], dir, false, () => {})).toThrow(TypeError);
       expect(() => call("true", ["true"], [], dir, false, "not a function")).toThrow(TypeError);

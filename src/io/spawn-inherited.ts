@@ -1,7 +1,7 @@
 /**
  * Starting the wrapped command with inherited stdio, as cheaply as this machine allows.
  *
- * First choice: preflight's own spawner (native-spawn.ts, native/spawn.c), which starts the
+ * First choice: preflight's own spawner (native/spawn.c, loaded by util/native-addon.ts), which starts the
  * command with posix_spawn instead of fork and is the same as libuv's spawn in everything a
  * command can see. Where it was not built:
  * `node:child_process` loads net, stream and dgram for the pipes it might set up; with stdio
@@ -13,8 +13,8 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { builtin } from "../util/builtin.js";
+import { type NativeAddon, nativeAddon } from "../util/native-addon.js";
 import { os } from "../util/os.js";
-import { type NativeSpawner, nativeSpawner } from "./native-spawn.js";
 import { quietBinding } from "./node-binding.js";
 
 export interface SpawnedCommand {
@@ -75,7 +75,7 @@ function envPairs(env: Record<string, string | undefined>): string[] {
 }
 
 function spawnWithNative(
-  spawner: NativeSpawner,
+  spawner: NativeAddon,
   argv: readonly string[],
   options: SpawnOptions,
 ): SpawnedCommand {
@@ -193,7 +193,7 @@ export function spawnInherited(argv: readonly string[], options: SpawnOptions): 
   if (argv.some((word) => word.includes("\0"))) {
     throw new Error("the command contains a NUL byte, which no program can receive");
   }
-  const native = nativeSpawner(options.env);
+  const native = nativeAddon(options.env);
   if (native) return spawnWithNative(native, argv, options);
   const wrap = quietBinding("process_wrap") as Partial<ProcessWrap> | undefined;
   return typeof wrap?.Process === "function"

@@ -53,4 +53,18 @@ describe("the native addon", () => {
   it.runIf(addon !== undefined)("names the user and host as node:os does", () => {
     expect(addon!.identity()).toEqual([userInfo().username, hostname()]);
   });
+
+  it.runIf(addon !== undefined)(
+    "exitNow ends the process with the code, without Node's exit",
+    () => {
+      const script = `const m = { exports: {} }; process.dlopen(m, ${JSON.stringify(nativeAddonPath())});
+process.on("exit", () => require("node:fs").writeSync(1, "natural exit\\n"));
+require("node:fs").writeSync(1, "written\\n");
+m.exports.exitNow(7);
+require("node:fs").writeSync(1, "still running\\n");`;
+      const child = spawnSync(process.execPath, ["-e", script], { encoding: "utf8" });
+      expect(child.status).toBe(7);
+      expect(child.stdout).toBe("written\n");
+    },
+  );
 });

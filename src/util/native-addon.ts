@@ -1,7 +1,7 @@
 /**
  * preflight's native addon (native/spawn.c, sha256.c, map-file.c, identity.c and exit.c,
  * built into dist/native/), where it was built and loads: posix_spawn for the wrapped command
- * (src/io/native-spawn.ts), SHA-256 for src/util/digest.ts, the code cache read through a
+ * (src/io/spawn-inherited.ts), SHA-256 for src/util/digest.ts, the code cache read through a
  * file mapping for src/boot, the user's and host's names for src/util/identity.ts, a prompt
  * exit for src/io/exit-promptly.ts.
  * Undefined wherever it is absent, from another version, or switched off with
@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { packageRoot } from "./package-root.js";
 
-/** What native/spawn.c's SPAWNER_VERSION must be for this code to call the addon. */
+/** What native/spawn.c's ADDON_VERSION must be for this code to call the addon. */
 export const ADDON_VERSION = 2;
 
 export interface NativeAddon {

@@ -1,7 +1,7 @@
 /**
- * node:os, loaded when first used: the unguarded path needs it only while the command runs
- * (the user and host for the record) and after (signal names), and loading it before the
- * command starts would delay the command by ~0.35 ms. See builtin.ts.
+ * node:os, loaded when first used: loading it costs ~0.35 ms. The unguarded path needs it only
+ * for a command that fails to start or dies of a signal (errno and signal names), and without
+ * the native addon for the user and host (identity.ts). See builtin.ts.
  */
 import type * as NodeOs from "node:os";
 import { builtin } from "./builtin.js";

@@ -14,23 +14,40 @@ import { useWorkspace, type Workspace } from "../helpers/workspace.js";
 
 const nativeExpected = process.platform === "linux" && spawnSync("cc", ["--version"]).status === 0;
 
-/** Which .node files a run loaded: process.dlopen recorded by a --require probe. */
+/**
+ * Which .node files a run loaded (process.dlopen), and which files it read through the
+ * addon's mapping (its mapBytes), recorded by a --require probe.
+ */
 function dlopenProbe(ws: Workspace) {
   const out = ws.path("dlopened.txt");
   const script = ws.path("dlopen-probe.cjs");
   writeFileSync(
     script,
     `const fs = require("node:fs"); const seen = []; const dlopen = process.dlopen;
-process.dlopen = function (module, file, ...rest) { seen.push(file); return dlopen.call(this, module, file, ...rest); };
+process.dlopen = function (module, file, ...rest) {
+  seen.push(file);
+  const result = dlopen.call(this, module, file, ...rest);
+  const map = module.exports.mapBytes;
+  if (typeof map === "function") module.exports.mapBytes = (path) => { seen.push("mapped " + path); return map(path); };
+  return result;
+};
 process.on("exit", () => fs.writeFileSync(${JSON.stringify(out)}, seen.map((f) => f.slice(f.lastIndexOf("/") + 1)).join("\\n")));\n`,
   );
+  let last: string[] = [];
+  const read = () => {
+    const text = existsSync(out) ? readFileSync(out, "utf8") : "";
+    rmSync(out, { force: true });
+    last = text.split("\n").filter(Boolean);
+  };
   return {
     env: { NODE_OPTIONS: `--require ${script}` },
+    /** The .node files loaded by the last run; read once, after it. */
     loaded: () => {
-      const text = existsSync(out) ? readFileSync(out, "utf8") : "";
-      rmSync(out, { force: true });
-      return text.split("\n").filter(Boolean);
+      read();
+      return last.filter((name) => name.endsWith(".node"));
     },
+    /** The files the last run read through the mapping, after loaded(). */
+    mapped: () => last.filter((name) => !name.endsWith(".node")),
   };
 }
 
@@ -49,7 +66,12 @@ describe.concurrent("the native spawner, end to end", { timeout: 60_000 }, () =>
         env: { NODE_OPTIONS: `${probe.env.NODE_OPTIONS} ${watch.env.NODE_OPTIONS}`, ...env },
         input: "in\n",
       });
-      runs.push({ ...run, loaded: probe.loaded(), bundles: watch.bundles() });
+      runs.push({
+        ...run,
+        loaded: probe.loaded(),
+        mapped: probe.mapped(),
+        bundles: watch.bundles(),
+      });
     }
     const [native, node] = runs;
     for (const run of runs) {
@@ -62,6 +84,12 @@ describe.concurrent("the native spawner, end to end", { timeout: 60_000 }, () =>
     expect(node!.bundles).toEqual(["boot.cjs", "fast.cjs"]);
     expect(native!.loaded).toEqual(nativeExpected ? [`spawn-linux-${process.arch}.node`] : []);
     expect(node!.loaded).toEqual([]);
+    // Boot asked the addon to map the fast bundle's bytecode (native/map-file.c); that the
+    // mapping is what V8 is given is src/boot/load-bundle.test.ts's.
+    expect(native!.mapped).toEqual(
+      nativeExpected ? [`fast.cjs-${process.version}-${process.arch}.bin`] : [],
+    );
+    expect(node!.mapped).toEqual([]);
     const records = ws.auditRecords().slice(1);
     expect(records).toHaveLength(2);
     expect(withoutVolatileFields(records[0]!)).toEqual(withoutVolatileFields(records[1]!));
