@@ -9,6 +9,7 @@ import { answerHookQuickly } from "./cli/hook-unguarded.js";
 import { prepareUnguardedRun } from "./cli/unguarded.js";
 import { exitPromptly, type UsedStreams } from "./io/exit-promptly.js";
 import { isatty } from "./io/isatty.js";
+import { nativeAddon } from "./util/native-addon.js";
 import { homeDirectory } from "./util/os.js";
 
 export function startUnguardedRun(): boolean {
@@ -30,6 +31,8 @@ export function startUnguardedRun(): boolean {
     exitPromptly(code, used);
     return true;
   }
+  // The command may start a few milliseconds from now: its thread gets going meanwhile.
+  if (args[0] === "run") nativeAddon(env)?.readySpawner();
   const run = prepareUnguardedRun(args, {
     cwd: process.cwd(),
     env,

@@ -10,6 +10,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -22,6 +23,9 @@ import {
   loadNativeAddon,
   nativeAddon,
   nativeAddonPath,
+  SPAWN_EXITED,
+  SPAWN_FAILED,
+  SPAWN_STARTED,
 } from "../util/native-addon.js";
 import { spawnInherited } from "./spawn-inherited.js";
 
@@ -75,6 +79,70 @@ describe("the native spawner is built and loads", () => {
       expect(() => call("true", [], [], dir, false, () => {})).toThrow(TypeError);
       expect(() => call("true", ["true"], [], dir, false, "not a function")).toThrow(TypeError);
       expect(() => call("true", ["true", 3], [], dir, false, () => {})).toThrow(TypeError);
+    },
+  );
+});
+
+describe("the native spawner's thread started ahead (readySpawner)", () => {
+  // The spawner's threads are named (native/spawn.c); Node's own come and go as they please.
+  const threads = () =>
+    readdirSync("/proc/self/task").filter((task) => {
+      try {
+        return readFileSync(`/proc/self/task/${task}/comm`, "utf8").trim() === "preflight-spawn";
+      } catch {
+        return false; // it ended between the listing and the read
+      }
+    }).length;
+  const settle = async (expected: number) => {
+    for (let i = 0; i < 200 && threads() !== expected; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    return threads();
+  };
+
+  it.runIf(process.platform === "linux" && haveCompiler)(
+    "is one thread however often it is asked for, used by the next command, and gone after it",
+    async () => {
+      const spawner = loadNativeAddon(nativeAddonPath())!;
+      const before = threads();
+      spawner.readySpawner();
+      spawner.readySpawner();
+      expect(await settle(before + 1)).toBe(before + 1);
+      const events: number[] = [];
+      const exited = new Promise<number>((resolve) =>
+        spawner.spawn(
+          "sh",
+          ["sh", "-c", "exit 3"],
+          [`PATH=${process.env.PATH}`],
+          dir,
+          false,
+          (kind, a) => {
+            events.push(kind);
+            if (kind === SPAWN_EXITED) resolve(a);
+          },
+        ),
+      );
+      // The parked thread took the command: no thread was added for it.
+      expect(threads()).toBe(before + 1);
+      expect(await exited).toBe(3);
+      expect(events).toEqual([SPAWN_STARTED, SPAWN_EXITED]);
+      expect(await settle(before)).toBe(before);
+      // With none parked, a command gets a thread of its own, as before.
+      const again = await new Promise<number[]>((resolve) => {
+        const seen: number[] = [];
+        spawner.spawn(
+          "no-such-program-anywhere",
+          ["x"],
+          ["PATH=/nonexistent"],
+          dir,
+          false,
+          (kind, a) => {
+            seen.push(kind, a);
+            if (kind !== SPAWN_STARTED) resolve(seen);
+          },
+        );
+      });
+      expect(again).toEqual([SPAWN_FAILED, 2]); // ENOENT
     },
   );
 });
@@ -155,6 +223,16 @@ describe.each(SPAWNERS)("a command started by the $name spawner", (spawner) => {
     expect(BigInt(`0x${status.SigBlk}`)).toBe(0n);
     const ignored = BigInt(`0x${status.SigIgn}`);
     for (const signal of [2, 13, 15]) expect(ignored & (1n << BigInt(signal - 1))).toBe(0n);
+  });
+
+  it("gets a signal sent the moment it was started, before its pid is known", async () => {
+    // The native spawner reports the pid a moment later, from its own thread; what is sent
+    // before then waits for it, and nothing is sent after the command was reaped.
+    const child = start(["sleep", "30"], spawner);
+    child.kill("SIGTERM", false);
+    expect(await child.exited).toEqual({ code: null, signal: "SIGTERM" });
+    expect(child.pid).toBeGreaterThan(0);
+    expect(() => child.kill("SIGTERM", false)).not.toThrow();
   });
 
   it("gets a session and process group of its own when detached, and can be signalled as a group", async () => {

@@ -13,12 +13,18 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { builtin } from "../util/builtin.js";
-import { type NativeAddon, nativeAddon } from "../util/native-addon.js";
+import {
+  type NativeAddon,
+  nativeAddon,
+  SPAWN_FAILED,
+  SPAWN_STARTED,
+} from "../util/native-addon.js";
 import { os } from "../util/os.js";
 import { quietBinding } from "./node-binding.js";
 
 export interface SpawnedCommand {
-  pid: number | undefined;
+  /** Undefined until it has started (preflight's spawner reports that a moment later). */
+  readonly pid: number | undefined;
   /** Sends a signal to the command (or, with `group`, to its whole process group). */
   kill(signal: NodeJS.Signals, group: boolean): void;
   /** How it ended: an exit code, a signal name, or an errno code it could not start with. */
@@ -83,28 +89,48 @@ function spawnWithNative(
   const exited = new Promise<Awaited<SpawnedCommand["exited"]>>((resolve) => {
     settle = resolve;
   });
+  // The addon starts the command on its own thread: the pid comes with SPAWN_STARTED, a
+  // moment after this returns. A signal to forward before then is sent once it is known.
+  let pid: number | undefined;
   // Once reaped, its pid may be another process's: no signal is sent after that.
   let ended = false;
-  const result = spawner.spawn(
+  const waiting: { signal: NodeJS.Signals; group: boolean }[] = [];
+  const send = (signal: NodeJS.Signals, group: boolean, started: number) =>
+    process.kill(group ? -started : started, signal);
+  spawner.spawn(
     argv[0]!,
     argv,
     envPairs(options.env),
     options.cwd,
     options.detached,
-    (code, signal) => {
-      ended = true;
-      const name = code === -1 ? signalName(signal) : null;
-      settle({ code: name ? null : code, signal: name });
+    (kind, a, b) => {
+      if (kind === SPAWN_STARTED) {
+        pid = a;
+        for (const { signal, group } of waiting.splice(0)) {
+          try {
+            send(signal, group, a);
+          } catch {
+            // Already gone: its exit is on its way.
+          }
+        }
+      } else if (kind === SPAWN_FAILED) {
+        ended = true;
+        settle({ code: null, signal: null, error: errnoName(a) });
+      } else {
+        ended = true;
+        const name = a === -1 ? signalName(b) : null;
+        settle({ code: name ? null : a, signal: name });
+      }
     },
   );
-  if (result < 0) {
-    settle({ code: null, signal: null, error: errnoName(-result) });
-  }
-  const pid = result > 0 ? result : undefined;
   return {
-    pid,
+    get pid() {
+      return pid;
+    },
     kill(signal, group) {
-      if (pid !== undefined && !ended) process.kill(group ? -pid : pid, signal);
+      if (ended) return;
+      if (pid === undefined) waiting.push({ signal, group });
+      else send(signal, group, pid);
     },
     exited,
   };

@@ -11,13 +11,22 @@ import { join } from "node:path";
 import { packageRoot } from "./package-root.js";
 
 /** What native/spawn.c's ADDON_VERSION must be for this code to call the addon. */
-export const ADDON_VERSION = 2;
+export const ADDON_VERSION = 3;
+
+/** What native/spawn.c reports about a command it starts, in this order. */
+export const SPAWN_STARTED = 0;
+export const SPAWN_FAILED = 1;
+export const SPAWN_EXITED = 2;
+export type SpawnEvent = typeof SPAWN_STARTED | typeof SPAWN_FAILED | typeof SPAWN_EXITED;
 
 export interface NativeAddon {
   version: number;
   /**
-   * The pid, or a negative errno when the command could not start (onExit is then never
-   * called). onExit gets the exit code, or -1 and the number of the signal that ended it.
+   * Starts the command on a thread of its own and returns at once (posix_spawn waits for the
+   * child's execve, and the event loop need not). onEvent is called with SPAWN_STARTED (a: the
+   * pid) or SPAWN_FAILED (a: the errno), and after SPAWN_STARTED with SPAWN_EXITED (a: the
+   * exit code, or -1 and b: the number of the signal that ended it). Throws when it cannot
+   * start a thread; nothing is started then.
    */
   spawn(
     file: string,
@@ -25,8 +34,13 @@ export interface NativeAddon {
     envPairs: readonly string[],
     cwd: string,
     detached: boolean,
-    onExit: (code: number, signal: number) => void,
-  ): number;
+    onEvent: (kind: SpawnEvent, a: number, b: number) => void,
+  ): void;
+  /**
+   * Starts, ahead of time, the thread the next spawn() will start its command on (once):
+   * a thread started when the command is due waits for a CPU (native/spawn.c).
+   */
+  readySpawner(): void;
   /** SHA-256 of the parts (strings as UTF-8), one after another, as hex. */
   sha256Hex(parts: readonly (string | Uint8Array)[]): string;
   /** HMAC-SHA-256 of `data` under `key`, as hex. */
