@@ -1,7 +1,7 @@
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import { InternalError } from "../errors.js";
-import { redactDeep } from "../report/redact.js";
+import { isRedactedCopy, redactDeep } from "../report/redact.js";
 import { GENESIS_HASH, hashRecord } from "./chain.js";
 import { FileLockTimeoutError, withFileLock } from "./lock.js";
 import { type AuditRecord, hasHashFields, parseRecordLine } from "./parse.js";
@@ -229,15 +229,17 @@ export function prepareAuditRecord(
   record: Record<string, unknown>,
   options: { readAhead?: boolean } = {},
 ): PreparedAuditRecord {
-  const { seq: _seq, prevHash: _prev, hash: _hash, ...content } = redactDeep(record);
-  let folderMade = false;
+  const redacted = isRedactedCopy(record) ? record : redactDeep(record);
+  const { seq: _seq, prevHash: _prev, hash: _hash, ...content } = redacted;
+  const ahead = options.readAhead ? readChainEndAhead(file) : undefined;
+  // A log that could be read is in a folder that exists.
+  let folderMade = ahead !== undefined;
   try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    if (!folderMade) mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     folderMade = true;
   } catch {
     // Reported by the append, which tries again.
   }
-  const ahead = options.readAhead ? readChainEndAhead(file) : undefined;
   return { file, content, folderMade, ...(ahead && { ahead }) };
 }
 

@@ -1,6 +1,8 @@
 import { readSync } from "node:fs";
 
-const FIRST_WINDOW = 16 * 1024;
+// One page: a record of a command no rule matched is about 1 kB, and every byte of the first
+// window is a fresh allocation (two, as bytes and as text) on every append.
+const FIRST_WINDOW = 4 * 1024;
 
 export interface FileTail {
   /** The last lines of the file, oldest first; the final one may lack its newline. */

@@ -34,11 +34,12 @@ export async function renderRunResult(
 export async function renderUnguardedResult(
   result: RunResult,
   ctx: Pick<CliContext, "stderr">,
-  color: boolean,
+  /** Asked only when there is something to print (a terminal test costs a system call). */
+  color: () => boolean,
 ): Promise<void> {
   warnAboutAuditFailure(result, ctx);
   if (result.outcome === "no-rule") return;
-  const lines = renderOutcomeLines(result, await chalkFor(color));
+  const lines = renderOutcomeLines(result, await chalkFor(color()));
   ctx.stderr(`${redactText(lines.join("\n"))}\n`);
 }
 

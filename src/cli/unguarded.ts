@@ -135,7 +135,7 @@ export function prepareUnguardedRun(
       result.commandExitCode = exit.exitCode;
       finishRun(result, { ...ending, input, ports: { audit, now: () => new Date() }, started });
     }
-    const color = useColor(ctx.isatty(2), ctx.env, !options.color);
+    const color = () => useColor(ctx.isatty(2), ctx.env, !options.color);
     await renderUnguardedResult(result, ctx, color);
     return result.exitCode;
   };

@@ -10,8 +10,13 @@ export type JsonReport = Record<string, unknown>;
 
 /** The contract's JSON report of a run, secrets redacted. */
 export function toJsonReport(result: RunResult): JsonReport {
+  return redactDeep(reportFields(result));
+}
+
+/** The report's fields before redactDeep: each caller redacts what it builds, once. */
+function reportFields(result: RunResult): JsonReport {
   const { auditFailure: _auditFailure, ...rest } = result;
-  const report = {
+  return {
     version: 1,
     ...rest,
     command: redactArgv(result.command),
@@ -19,7 +24,6 @@ export function toJsonReport(result: RunResult): JsonReport {
     rules: result.rules.map((r) => r.id),
     ruleDetails: result.rules,
   };
-  return redactDeep(report);
 }
 
 export interface AuditContext {
@@ -34,14 +38,17 @@ export function recordTime(result: Pick<RunResult, "startedAt" | "durationMs">):
   return isoTime(Date.parse(result.startedAt) + result.durationMs);
 }
 
-/** The audit record: the report plus who ran it, where, and when. */
+/**
+ * The audit record: the report plus who ran it, where, and when, redacted as a whole in one
+ * pass (the log sees it is redactDeep's copy and does not walk it again).
+ */
 export function toAuditRecord(result: RunResult, context: AuditContext): Record<string, unknown> {
-  return {
+  return redactDeep({
     time: recordTime(result),
     user: context.user,
     host: context.host,
     cwd: context.cwd,
     ci: context.ci,
-    ...toJsonReport(result),
-  };
+    ...reportFields(result),
+  });
 }

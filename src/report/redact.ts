@@ -460,5 +460,19 @@ function redactValue(value: unknown, seen: WeakMap<object, unknown>): unknown {
  * (or the strings and numbers of its array value) replaced by `***`. The input is not changed.
  */
 export function redactDeep<T>(value: T): T {
-  return redactValue(value, new WeakMap()) as T;
+  const copy = redactValue(value, new WeakMap());
+  if (copy !== value && typeof copy === "object" && copy !== null) redactedCopies.add(copy);
+  return copy as T;
+}
+
+/** The copies redactDeep made: redacting one again would change nothing. */
+const redactedCopies = new WeakSet<object>();
+
+/**
+ * Whether `value` is a copy redactDeep made, so a caller that must redact what it is given
+ * (the audit log) need not walk it a second time. Only for a copy nobody changed since, which
+ * holds for one made and passed on in the same breath (src/report/json.ts's toAuditRecord).
+ */
+export function isRedactedCopy(value: unknown): boolean {
+  return typeof value === "object" && value !== null && redactedCopies.has(value);
 }
