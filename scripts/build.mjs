@@ -17,9 +17,17 @@
 //
 // TypeScript type-checking is separate (`npm run typecheck`); esbuild only strips types.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { build } from "esbuild";
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -114,6 +122,9 @@ const asCommonJs = {
 // require()d directly.
 const bootLoaded = {
   metafile: true,
+  // Written by prepareForBoot, by rename: boot maps the fast bundle's source (its pages are
+  // the string V8 keeps), and a file truncated in place under a running preflight would fault.
+  write: false,
   banner: {
     js: `${asCommonJs.banner.js}\nconst __preflightImport = typeof __bootImport === "function" ? __bootImport : (specifier) => import(specifier);`,
   },
@@ -138,7 +149,8 @@ function prepareForBoot(result, outfile) {
       .filter((i) => i.kind === "dynamic-import" && i.external)
       .map((i) => i.path),
   );
-  const text = readFileSync(outfile, "utf8");
+  const output = result.outputFiles.find((file) => file.path === resolve(outfile));
+  const text = output.text;
   const found = new Set();
   const rewritten = text.replace(/\bimport\(("[^"\n]+")\)/g, (_all, literal) => {
     found.add(JSON.parse(literal));
@@ -153,7 +165,10 @@ function prepareForBoot(result, outfile) {
       `${outfile}: import() rewriting went wrong (missing ${missing}, unexpected ${unexpected}, ${left} import( left)`,
     );
   }
-  writeFileSync(outfile, `${BOOT_WRAPPER_HEAD}${rewritten}${BOOT_WRAPPER_TAIL}`);
+  mkdirSync(dirname(outfile), { recursive: true });
+  const temporary = `${outfile}.${process.pid}.tmp`;
+  writeFileSync(temporary, `${BOOT_WRAPPER_HEAD}${rewritten}${BOOT_WRAPPER_TAIL}`);
+  renameSync(temporary, outfile);
 }
 
 // The policy review commands (src/cli/policy-tools.ts) are a bundle of their own, loaded by

@@ -20,14 +20,17 @@ export function start(): void {
     atExit: (fn: () => void) => process.once("exit", fn),
     uid: process.getuid?.(),
     buildId: PREFLIGHT_BUILD_ID,
-    // The addon is loaded here, before the first bundle, for its file mapping; the fast path
-    // starts the command with it next (the same load: util/native-addon.ts keeps it).
+    // The addon is loaded here, before the first bundle, for its file mappings (the fast
+    // bundle's source and bytecode); the fast path starts the command with it next (the same
+    // load: util/native-addon.ts keeps it).
     mapBytes: (file: string) => {
       const bytes = nativeAddon(process.env as Record<string, string | undefined>)?.mapBytes(file);
       return bytes && new Uint8Array(bytes);
     },
+    mapText: (file: string) =>
+      nativeAddon(process.env as Record<string, string | undefined>)?.mapText(file),
   };
-  const fast = loadBundle("fast.cjs", boot, bootImport, require).exports as {
+  const fast = loadBundle("fast.cjs", boot, bootImport, require, { mapSource: true }).exports as {
     startUnguardedRun(): boolean;
   };
   if (!fast.startUnguardedRun()) loadBundle("cli.cjs", boot, bootImport, require);

@@ -169,6 +169,41 @@ describe("loadBundle", () => {
     expect(loaded.exports).toEqual({ n: 4 });
   });
 
+  it("reads the source through boot's mapText only for a bundle it is asked to map", () => {
+    const addon = loadNativeAddon(nativeAddonPath());
+    writeBundle("p.cjs", "module.exports = { n: 6 };");
+    const asked: string[] = [];
+    // What V8 compiles is what mapText returns: here a different body of the same shape.
+    const mapText = (file: string) => {
+      asked.push(file);
+      const text = addon?.mapText(file) ?? readFileSync(file, "utf8");
+      return text.replace("n: 6", "n: 7");
+    };
+    const mapped = loadBundle("p.cjs", { ...environment(), mapText }, bootImport, bootRequire, {
+      mapSource: true,
+    });
+    expect(asked).toEqual([join(dir, "dist", "p.cjs")]);
+    expect(mapped.exports).toEqual({ n: 7 });
+    writeBundle("q.cjs", "module.exports = { n: 8 };");
+    const read = loadBundle("q.cjs", { ...environment(), mapText }, bootImport, bootRequire);
+    expect(asked).toHaveLength(1);
+    expect(read.exports).toEqual({ n: 8 });
+  });
+
+  it("reads the source as before when mapText has none, and still tells a bundle that is not one", () => {
+    writeBundle("r.cjs", "module.exports = { n: 9 };");
+    const none = { ...environment(), mapText: () => undefined };
+    expect(loadBundle("r.cjs", none, bootImport, bootRequire, { mapSource: true }).exports).toEqual(
+      {
+        n: 9,
+      },
+    );
+    const stale = { ...environment(), mapText: () => "module.exports = {};" };
+    expect(() => loadBundle("r.cjs", stale, bootImport, bootRequire, { mapSource: true })).toThrow(
+      expect.objectContaining({ code: "PREFLIGHT_STALE_BUILD" }),
+    );
+  });
+
   it("gives V8 what the mapping returns, not another reading of the file", () => {
     const body = "module.exports = { n: 5 };";
     // Good bytecode for this source, made under another name (V8 caches a script it has

@@ -1,7 +1,7 @@
 /**
- * The native addon's file mapping (native/map-file.c), on real files: boot hands what it
- * returns to V8 as the code cache, so it must be the file's bytes exactly, and nothing at all
- * where there is no regular file to map.
+ * The native addon's file mappings (native/map-file.c), on real files: boot hands what they
+ * return to V8 as the code cache and the fast bundle's source, so they must be the file's bytes
+ * (or text) exactly, and nothing at all where there is no regular file to map.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -49,6 +49,30 @@ describe("the native addon", () => {
     expect(addon!.mapBytes(join(dir, "folder"))).toBeUndefined();
     expect(addon!.mapBytes(join(dir, "x".repeat(5000)))).toBeUndefined();
   });
+
+  it.runIf(addon !== undefined)("maps an ASCII file's text exactly, whatever its size", () => {
+    for (const size of [1, 4095, 4096, 4097, 300_000]) {
+      const file = join(dir, `t${size}`);
+      const text = Array.from({ length: size }, (_, i) =>
+        String.fromCharCode(32 + ((i * 7) % 95)),
+      ).join("");
+      writeFileSync(file, text);
+      expect(addon!.mapText(file)).toBe(text);
+    }
+  });
+
+  it.runIf(addon !== undefined)(
+    "maps no text that is not all ASCII, nor where there is no file",
+    () => {
+      writeFileSync(join(dir, "utf8"), `${"a".repeat(5000)}é`);
+      writeFileSync(join(dir, "latin1"), Buffer.from([0x61, 0xe9]));
+      writeFileSync(join(dir, "empty"), "");
+      mkdirSync(join(dir, "folder"));
+      for (const name of ["utf8", "latin1", "empty", "folder", "missing", "x".repeat(5000)]) {
+        expect(addon!.mapText(join(dir, name)), name).toBeUndefined();
+      }
+    },
+  );
 
   it.runIf(addon !== undefined)("names the user and host as node:os does", () => {
     expect(addon!.identity()).toEqual([userInfo().username, hostname()]);

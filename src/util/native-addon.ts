@@ -47,6 +47,11 @@ export interface NativeAddon {
   hmacSha256Hex(key: Uint8Array, data: string | Uint8Array): string;
   /** A file's bytes over a read-only mapping; undefined when it cannot be opened or mapped. */
   mapBytes(path: string): ArrayBuffer | undefined;
+  /**
+   * An ASCII file's text as a string over a read-only mapping (an external string: no copy);
+   * undefined when it cannot be mapped, is not all ASCII, or this Node has no external strings.
+   */
+  mapText(path: string): string | undefined;
   /** [os.userInfo().username or null, os.hostname() or null], without loading node:os. */
   identity(): [string | null, string | null];
   /** _exit(code): ends the process without Node's teardown (src/io/exit-promptly.ts). */

@@ -16,7 +16,7 @@ const nativeExpected = process.platform === "linux" && spawnSync("cc", ["--versi
 
 /**
  * Which .node files a run loaded (process.dlopen), and which files it read through the
- * addon's mapping (its mapBytes), recorded by a --require probe.
+ * addon's mappings (its mapBytes and mapText), recorded by a --require probe.
  */
 function dlopenProbe(ws: Workspace) {
   const out = ws.path("dlopened.txt");
@@ -29,6 +29,8 @@ process.dlopen = function (module, file, ...rest) {
   const result = dlopen.call(this, module, file, ...rest);
   const map = module.exports.mapBytes;
   if (typeof map === "function") module.exports.mapBytes = (path) => { seen.push("mapped " + path); return map(path); };
+  const mapText = module.exports.mapText;
+  if (typeof mapText === "function") module.exports.mapText = (path) => { const text = mapText(path); seen.push(path + " as a " + (typeof text)); return text; };
   return result;
 };
 process.on("exit", () => fs.writeFileSync(${JSON.stringify(out)}, seen.map((f) => f.slice(f.lastIndexOf("/") + 1)).join("\\n")));\n`,
@@ -84,10 +86,13 @@ describe.concurrent("the native spawner, end to end", { timeout: 60_000 }, () =>
     expect(node!.bundles).toEqual(["boot.cjs", "fast.cjs"]);
     expect(native!.loaded).toEqual(nativeExpected ? [`spawn-linux-${process.arch}.node`] : []);
     expect(node!.loaded).toEqual([]);
-    // Boot asked the addon to map the fast bundle's bytecode (native/map-file.c); that the
-    // mapping is what V8 is given is src/boot/load-bundle.test.ts's.
+    // Boot asked the addon to map the fast bundle's source, which came back as a string, and
+    // its bytecode (native/map-file.c); that the mappings are what V8 is given is
+    // src/boot/load-bundle.test.ts's.
     expect(native!.mapped).toEqual(
-      nativeExpected ? [`fast.cjs-${process.version}-${process.arch}.bin`] : [],
+      nativeExpected
+        ? ["fast.cjs as a string", `fast.cjs-${process.version}-${process.arch}.bin`]
+        : [],
     );
     expect(node!.mapped).toEqual([]);
     const records = ws.auditRecords().slice(1);
