@@ -294,14 +294,20 @@ prepareForBoot(
   "dist/fast.cjs",
 );
 
-await build({
-  ...common,
-  ...asCommonJs,
-  entryPoints: ["src/boot/index.ts"],
-  outfile: "dist/boot.cjs",
-  minifyWhitespace: true,
-  minifySyntax: true,
-});
+// Boot is compiled by bin/preflight.js the same way boot compiles the others (one function
+// expression, from its bytecode), with bin's import() as __bootImport.
+prepareForBoot(
+  await build({
+    ...common,
+    ...asCommonJs,
+    ...bootLoaded,
+    entryPoints: ["src/boot/index.ts"],
+    outfile: "dist/boot.cjs",
+    minifyWhitespace: true,
+    minifySyntax: true,
+  }),
+  "dist/boot.cjs",
+);
 
 await build({
   ...common,
@@ -323,8 +329,8 @@ await build({
 // The code cache (src/boot/load-bundle.ts): run the built CLI in a scratch home, so V8's
 // bytecode for what a run uses is written to dist/code-cache/ at exit. V8 reads the whole
 // cache on every load, so each bundle's comes from the run that matters most for it:
-// fast.cjs from a command no rule matches, cli.cjs from a guarded command (one the bundled
-// policy refuses: it runs nothing). The first run only compiles the policy into the cache;
+// fast.cjs and boot.cjs (compiled by bin/preflight.js) from a command no rule matches,
+// cli.cjs from a guarded command (one the bundled policy refuses: it runs nothing). The first run only compiles the policy into the cache;
 // the second, 2.1 s later, records the cache entry as verified (src/policy/stat-index.ts
 // indexes only files unchanged for 2 s), so the runs that make the bytecode take the everyday
 // path, which reads the index, not the first run after a change, which hashes the policy and
@@ -347,6 +353,7 @@ await build({
     { sleep: true },
     { args: ["run", "--", "true"], status: 0 },
     { args: ["run", "--", "true"], status: 0, bundle: "fast.cjs" },
+    { args: ["run", "--", "true"], status: 0, bundle: "boot.cjs" },
     {
       args: ["run", "--", "fly", "-t", "prod", "destroy-pipeline", "-p", "main"],
       status: 66,

@@ -1,18 +1,23 @@
 /**
  * What bin/preflight.js runs (built into dist/boot.cjs, which lives beside the bundles it
  * loads): the unguarded fast path first (dist/fast.cjs), the full CLI (dist/cli.cjs) when the
- * fast path declines. Both are loaded through the code cache (load-bundle.ts).
+ * fast path declines. Both are loaded through the code cache (load-bundle.ts); so is boot
+ * itself, by bin/preflight.js, which hands over the Script it compiled (for the build's run
+ * that leaves boot's bytecode) and its own import().
  */
+import type { Script } from "node:vm";
 import { nativeAddon } from "../util/native-addon.js";
 import { homeDirectory } from "../util/os.js";
-import { loadBundle } from "./load-bundle.js";
+import { leaveBuildCacheAtExit, loadBundle } from "./load-bundle.js";
 
 declare const PREFLIGHT_BUILD_ID: string;
+/**
+ * The import() the bundles' are routed through (scripts/build.mjs's banner): the one
+ * bin/preflight.js passes, which resolves specifiers from dist/, or else this module's own.
+ */
+declare const __preflightImport: (specifier: string) => Promise<unknown>;
 
-/** The bundles' import(): this module's own, so specifiers resolve from dist/. */
-const bootImport = (specifier: string): Promise<unknown> => import(specifier);
-
-export function start(): void {
+export function start(compiledAs?: { script: Script }): void {
   const boot = {
     env: process.env as Record<string, string | undefined>,
     bundleDir: __dirname,
@@ -30,8 +35,8 @@ export function start(): void {
     mapText: (file: string) =>
       nativeAddon(process.env as Record<string, string | undefined>)?.mapText(file),
   };
-  const fast = loadBundle("fast.cjs", boot, bootImport, require, { mapSource: true }).exports as {
-    startUnguardedRun(): boolean;
-  };
-  if (!fast.startUnguardedRun()) loadBundle("cli.cjs", boot, bootImport, require);
+  if (compiledAs) leaveBuildCacheAtExit("boot.cjs", compiledAs.script, boot);
+  const fast = loadBundle("fast.cjs", boot, __preflightImport, require, { mapSource: true })
+    .exports as { startUnguardedRun(): boolean };
+  if (!fast.startUnguardedRun()) loadBundle("cli.cjs", boot, __preflightImport, require);
 }

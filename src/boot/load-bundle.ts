@@ -134,6 +134,18 @@ function removeOtherBuilds(dir: string, keepPrefix: string): void {
   }
 }
 
+/**
+ * In the build's run for bundle `name` (BUILD_CACHE_FOR), writes the bytecode of `script` into
+ * the build's folder at exit: by then it holds every function the run compiled. Also for
+ * dist/boot.cjs itself, which bin/preflight.js compiles.
+ */
+export function leaveBuildCacheAtExit(name: string, script: Script, boot: BootEnvironment): void {
+  const buildOutput = boot.env[BUILD_CACHE_VARIABLE];
+  if (!buildOutput || boot.env[BUILD_CACHE_FOR] !== name) return;
+  const file = join(buildOutput, runtimeTag(name));
+  boot.atExit(() => writeQuietly(file, script.createCachedData(), buildOutput, true));
+}
+
 /** Where a bundle's bytecode came from: the build's, our own, none (compiled from source). */
 export type CodeCacheSource = "build" | "own" | "none";
 
@@ -166,11 +178,7 @@ export function loadBundle(
   let codeCache: CodeCacheSource = "none";
   if (buildOutput) {
     script = compile(source, filename, undefined);
-    if (boot.env[BUILD_CACHE_FOR] === name) {
-      const made = script;
-      const file = join(buildOutput, runtimeTag(name));
-      boot.atExit(() => writeQuietly(file, made.createCachedData(), buildOutput, true));
-    }
+    leaveBuildCacheAtExit(name, script, boot);
   } else if (boot.env.PREFLIGHT_NO_CACHE !== "1") {
     script = compileWith(
       source,
