@@ -146,3 +146,66 @@ describe("escapeGlob", () => {
     },
   );
 });
+
+describe("globs of literals and braces, matched as sets of strings", () => {
+  // globMatch answers these without a regular expression; it must answer as one would.
+  const viaRegExp = (pattern: string, value: string): boolean | string => {
+    try {
+      return globToRegExp(pattern).test(value);
+    } catch (error) {
+      return error instanceof GlobError ? "GlobError" : String(error);
+    }
+  };
+  const viaGlobMatch = (pattern: string, value: string): boolean | string => {
+    try {
+      return globMatch(pattern, value);
+    } catch (error) {
+      return error instanceof GlobError ? "GlobError" : String(error);
+    }
+  };
+
+  it("answers the usual rule arguments as their regular expressions do", () => {
+    for (const [pattern, yes, no] of [
+      ["{destroy-pipeline,dp}", ["destroy-pipeline", "dp"], ["d", "dpx", "pipelines", ""]],
+      ["a{b,c}d", ["abd", "acd"], ["ad", "abcd"]],
+      ["{a,{b,c}}x", ["ax", "bx", "cx"], ["x", "abx"]],
+      ["{,-}f", ["f", "-f"], ["--f"]],
+      ["{}", [""], ["{}"]],
+      ["a,b}", ["a,b}"], ["a", "b"]],
+    ] as const) {
+      for (const value of yes) expect(globMatch(pattern, value), `${pattern} ${value}`).toBe(true);
+      for (const value of no) expect(globMatch(pattern, value), `${pattern} ${value}`).toBe(false);
+    }
+  });
+
+  it("agrees with the regular expression on 3,000 generated patterns, for every short value", () => {
+    const PIECES = ["a", "b", "-", ",", "{", "}", "ab", "{a,b}", "{,a}", "{}", "*", "\\,", "."];
+    let seed = 11;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    // Every string of up to three characters these patterns can spell (and more).
+    const letters = ["a", "b", "-", ",", "}", "."];
+    let values = [""];
+    for (let length = 0, last = [""]; length < 3; length++) {
+      last = last.flatMap((v) => letters.map((l) => v + l));
+      values = values.concat(last);
+    }
+    let matched = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < 3_000; i++) {
+      const pattern = Array.from(
+        { length: 1 + random(4) },
+        () => PIECES[random(PIECES.length)],
+      ).join("");
+      for (const value of values) {
+        const expected = viaRegExp(pattern, value);
+        if (viaGlobMatch(pattern, value) !== expected) disagreements.push(`${pattern} ${value}`);
+        if (expected === true) matched++;
+      }
+    }
+    expect(disagreements).toEqual([]);
+    expect(matched).toBeGreaterThan(1_000);
+  });
+});
