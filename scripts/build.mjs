@@ -330,11 +330,11 @@ await build({
 // bytecode for what a run uses is written to dist/code-cache/ at exit. V8 reads the whole
 // cache on every load, so each bundle's comes from the run that matters most for it:
 // fast.cjs and boot.cjs (compiled by bin/preflight.js) from a command no rule matches,
-// cli.cjs from a guarded command (one the bundled policy refuses: it runs nothing). The first run only compiles the policy into the cache;
-// the second, 2.1 s later, records the cache entry as verified (src/policy/stat-index.ts
-// indexes only files unchanged for 2 s), so the runs that make the bytecode take the everyday
-// path, which reads the index, not the first run after a change, which hashes the policy and
-// checks the entry's seal (bytecode for the path not taken is compiled at run time instead:
+// cli.cjs from a guarded command (one the bundled policy refuses: it runs nothing). The first
+// run only compiles the policy into the cache; the second, 2.1 s later, records the cache
+// entry as verified (src/policy/stat-index.ts indexes only files unchanged for 2 s), so the
+// runs that make the bytecode take the everyday path, which reads the index, not the first
+// run after a change, which hashes the policy and checks the entry's seal (bytecode for the path not taken is compiled at run time instead:
 // 1.4-4 ms per unguarded run, measured with both).
 // A failure here costs only speed (every run compiles from source), so it warns, not fails.
 {

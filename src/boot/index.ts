@@ -12,7 +12,7 @@ import { leaveBuildCacheAtExit, loadBundle } from "./load-bundle.js";
 
 declare const PREFLIGHT_BUILD_ID: string;
 /**
- * The import() the bundles' are routed through (scripts/build.mjs's banner): the one
+ * The import() the bundles are routed through (scripts/build.mjs's banner): the one
  * bin/preflight.js passes, which resolves specifiers from dist/, or else this module's own.
  */
 declare const __preflightImport: (specifier: string) => Promise<unknown>;
