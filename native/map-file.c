@@ -38,28 +38,39 @@ static void unmap(napi_env env, void *data, void *hint) {
   munmap(data, (size_t)(uintptr_t)hint);
 }
 
-static napi_value map_bytes(napi_env env, napi_callback_info info) {
+/*
+ * The file named by the call's one argument, mapped read-only, and its size; NULL when there
+ * is no argument, no regular file with bytes, or no mapping. The caller unmaps it.
+ */
+static void *map_argument(napi_env env, napi_callback_info info, size_t *size) {
   size_t argc = 1;
-  napi_value args[1], result;
-  napi_get_undefined(env, &result);
+  napi_value args[1];
   char path[4096];
   size_t length;
   if (napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok || argc < 1 ||
       napi_get_value_string_utf8(env, args[0], path, sizeof path, &length) != napi_ok ||
       length >= sizeof path - 1) {
-    return result;
+    return NULL;
   }
   int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return result;
+  if (fd < 0) return NULL;
   struct stat status;
   if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || status.st_size <= 0) {
     close(fd);
-    return result;
+    return NULL;
   }
-  size_t size = (size_t)status.st_size;
-  void *bytes = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  *size = (size_t)status.st_size;
+  void *bytes = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
   close(fd);
-  if (bytes == MAP_FAILED) return result;
+  return bytes == MAP_FAILED ? NULL : bytes;
+}
+
+static napi_value map_bytes(napi_env env, napi_callback_info info) {
+  napi_value result;
+  napi_get_undefined(env, &result);
+  size_t size;
+  void *bytes = map_argument(env, info, &size);
+  if (bytes == NULL) return result;
   if (napi_create_external_arraybuffer(env, bytes, size, unmap, (void *)(uintptr_t)size,
                                        &result) == napi_ok) {
     return result;
@@ -96,29 +107,12 @@ static bool all_ascii(const char *text, size_t size) {
 }
 
 static napi_value map_text(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
-  napi_value args[1], result;
+  napi_value result;
   napi_get_undefined(env, &result);
   create_external_latin1_t create = external_latin1();
-  char path[4096];
-  size_t length;
-  if (create == NULL || napi_get_cb_info(env, info, &argc, args, NULL, NULL) != napi_ok ||
-      argc < 1 ||
-      napi_get_value_string_utf8(env, args[0], path, sizeof path, &length) != napi_ok ||
-      length >= sizeof path - 1) {
-    return result;
-  }
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return result;
-  struct stat status;
-  if (fstat(fd, &status) != 0 || !S_ISREG(status.st_mode) || status.st_size <= 0) {
-    close(fd);
-    return result;
-  }
-  size_t size = (size_t)status.st_size;
-  char *text = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  close(fd);
-  if (text == MAP_FAILED) return result;
+  size_t size;
+  char *text = create == NULL ? NULL : map_argument(env, info, &size);
+  if (text == NULL) return result;
   /* Copied (V8 made a string of its own instead): the finalizer has unmapped it already. */
   bool copied = false;
   if (!all_ascii(text, size) ||
